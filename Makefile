@@ -1,0 +1,45 @@
+# sysreview — `make demo` and `make test` work on a fresh machine: they create .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO := build/demo
+
+.PHONY: demo test lint bench install clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: build the bundled NIPH example review in build/demo and write its report
+demo: $(STAMP)
+	rm -rf $(DEMO)
+	$(VENV)/bin/sysreview init $(DEMO) --title "NIPH example"
+	$(VENV)/bin/sysreview --review $(DEMO) load examples/niph-rehab --replace
+	$(VENV)/bin/sysreview --review $(DEMO) status
+	$(VENV)/bin/sysreview --review $(DEMO) report
+	@echo
+	@echo "The example review is in $(DEMO)/; open $(DEMO)/report.html"
+
+## test: install dev dependencies and run every test (PostgreSQL tests need 127.0.0.1:5432)
+test: $(STAMP)
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/mypy
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy
+
+## bench: benchmarks write docs/benchmarks.md; they arrive with the stats, ingest, dedup and screening engines
+bench: $(STAMP)
+	@echo "no benchmarks yet: the foundation has no engine to measure (see docs/benchmarks.md)"
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache

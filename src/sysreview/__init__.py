@@ -1,0 +1,46 @@
+"""sysreview: systematic reviews from database search exports to GRADE
+Summary-of-Findings tables, as one open, scriptable, reproducible system.
+
+The public API is what ``__all__`` lists; everything else is private.
+"""
+
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
+
+from . import model
+from .bundle import read_bundle, write_bundle
+from .errors import (
+    DanglingReference,
+    DataError,
+    MissingExtra,
+    ParseError,
+    ReviewExists,
+    ReviewNotFound,
+    StoreError,
+    SysreviewError,
+)
+from .model import ReviewData
+from .review import Review, Status
+
+try:
+    __version__ = _version("sysreview")
+except _PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "DanglingReference",
+    "DataError",
+    "MissingExtra",
+    "ParseError",
+    "Review",
+    "ReviewData",
+    "ReviewExists",
+    "ReviewNotFound",
+    "Status",
+    "StoreError",
+    "SysreviewError",
+    "__version__",
+    "model",
+    "read_bundle",
+    "write_bundle",
+]

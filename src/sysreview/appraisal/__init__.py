@@ -1,0 +1,1 @@
+"""Risk-of-bias tools as data (domains, judgements) and their algorithms."""

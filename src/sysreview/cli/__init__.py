@@ -1,0 +1,63 @@
+"""The ``sysreview`` command: a thin shell over the facade.
+
+Commands parse their arguments, call one facade method and print.  Errors the core
+raises on purpose (``SysreviewError``) become one line on stderr, a hint, and the
+error's exit code -- never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from .. import __version__
+from ..errors import SysreviewError
+from . import review_commands
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sysreview")
+@click.option(
+    "--review",
+    "review_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="The review directory (default: the working directory or its parents).",
+)
+@click.pass_context
+def cli(ctx: click.Context, review_dir: str | None) -> None:
+    """sysreview: systematic reviews from search exports to GRADE Summary of Findings."""
+    ctx.obj = review_dir
+
+
+review_commands.register(cli)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI, turning domain errors into one-line messages."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="sysreview",
+            standalone_mode=False,
+        )
+    except SysreviewError as exc:
+        click.echo(f"error: {' '.join(exc.message.split())}", err=True)
+        if exc.hint:
+            click.echo(f"hint: {exc.hint}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

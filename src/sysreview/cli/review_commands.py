@@ -1,0 +1,120 @@
+"""Commands on a whole review: init, load, export, status, report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..review import Review, Status
+
+
+def _open(ctx: click.Context) -> Review:
+    review_dir = ctx.find_root().obj
+    return Review.open(review_dir) if review_dir else Review.find()
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--database", help="A postgresql:// URL, or a SQLite file name (default review.db).")
+@click.option("--title", help="The review's working title.")
+def init(directory: Path, database: str | None, title: str | None) -> None:
+    """Create a review in DIRECTORY (default: here)."""
+    with Review.init(directory, database=database, title=title) as review:
+        click.echo(f"created a review in {review.root} (database: {review.settings.database})")
+
+
+@click.command()
+@click.argument("bundle", type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a review that already holds data.")
+@click.pass_context
+def load(ctx: click.Context, bundle: Path, replace: bool) -> None:
+    """Load a review from a BUNDLE directory (one transaction: all or nothing)."""
+    with _open(ctx) as review:
+        data = review.load(bundle, replace=replace)
+        click.echo(
+            f"loaded {data.review.id}: {len(data.studies)} studies, {len(data.reports)} reports, "
+            f"{len(data.searches)} searches, {len(data.records)} records into {review.root}"
+        )
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def export(ctx: click.Context, directory: Path) -> None:
+    """Write the review as a plain-text bundle into DIRECTORY."""
+    with _open(ctx) as review:
+        written = review.export(directory)
+        click.echo(f"wrote {len(written)} files to {directory}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """PRISMA counts, screening progress and checks that the counts add up."""
+    with _open(ctx) as review:
+        result = review.status()
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(_format_status(result))
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: report.html in the review).",
+)
+@click.pass_context
+def report(ctx: click.Context, out: Path | None) -> None:
+    """Write the review's HTML report."""
+    with _open(ctx) as review:
+        path = review.write_report(out)
+    click.echo(f"report written to {path}")
+
+
+def _format_status(status: Status) -> str:
+    d = status.to_dict()
+    labels = [
+        ("records identified (databases)", "records_identified_databases"),
+        ("records identified (other sources)", "records_identified_other"),
+        ("duplicates removed", "duplicates_removed"),
+        ("records screened", "records_screened"),
+        ("records excluded", "records_excluded"),
+        ("full texts assessed", "fulltexts_assessed"),
+        ("full texts excluded", "fulltexts_excluded"),
+        ("studies included", "studies"),
+        ("reports of included studies", "reports"),
+        ("systematic reviews listed", "systematic_reviews"),
+    ]
+    lines = [
+        f"{d['title']} ({d['review']})",
+        f"database: {d['database']}",
+        f"PRISMA counts ({d['prisma_basis']}):",
+    ]
+    for label, key in labels:
+        value = d[key]
+        lines.append(f"  {label:<36} {'-' if value is None else f'{value:,}'}")
+    for stage in status.stages:
+        if stage.decisions:
+            lines.append(
+                f"  {stage.stage}: {stage.included} included, {stage.excluded} excluded, "
+                f"{stage.conflicts} conflicts, {stage.undecided} undecided"
+            )
+    if status.findings:
+        lines.append("checks that fail:")
+        lines.extend(
+            f"  {f.check}: {f.message} (expected {f.expected}, found {f.found})"
+            for f in status.findings
+        )
+    else:
+        lines.append("all PRISMA checks pass")
+    return "\n".join(lines)
+
+
+def register(group: click.Group) -> None:
+    for command in (init, load, export, status, report):
+        group.add_command(command)

@@ -1,0 +1,95 @@
+"""Whole-review integrity: unique identifiers and references that point somewhere.
+
+Pure functions over ``ReviewData``; the bundle reader turns their findings into
+errors naming file and line, and the facade runs them before anything is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .model import REFERENCES, ReviewData
+
+#: Where each kind of object lives in ``ReviewData``: collection path -> class name.
+#: ``a.b`` is a nested collection (``protocol.outcomes``); ``a[].b`` one inside each
+#: element of ``a`` (``sof_tables[].rows``).
+COLLECTIONS: tuple[str, ...] = (
+    "protocol.criteria",
+    "protocol.outcomes",
+    "protocol.comparisons",
+    "searches",
+    "records",
+    "decisions",
+    "studies",
+    "reports",
+    "exclusions",
+    "systematic_reviews",
+    "risk_of_bias",
+    "outcome_data",
+    "analyses",
+    "certainty",
+    "sof_tables",
+    "sof_tables[].rows",
+    "trends",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class Located:
+    """An object and where it sits: collection path and index (and parent index)."""
+
+    collection: str
+    index: int
+    obj: Any
+    parent: int | None = None
+
+
+def iter_objects(data: ReviewData) -> Iterator[Located]:
+    """Every object of every collection, in order."""
+    for path in COLLECTIONS:
+        if "[]." in path:
+            outer, inner = path.split("[].")
+            for p, parent in enumerate(getattr(data, outer)):
+                for i, obj in enumerate(getattr(parent, inner)):
+                    yield Located(path, i, obj, p)
+            continue
+        holder: Any = data
+        for part in path.split("."):
+            holder = getattr(holder, part)
+        for i, obj in enumerate(holder):
+            yield Located(path, i, obj)
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: Located
+    field: str
+    message: str
+
+
+def problems(data: ReviewData) -> list[Problem]:
+    """Duplicate identifiers and dangling references, in collection order."""
+    found: list[Problem] = []
+    ids: dict[type, set[str]] = {}
+    for item in iter_objects(data):
+        ident = getattr(item.obj, "id", None)
+        if ident is None:
+            continue
+        seen = ids.setdefault(type(item.obj), set())
+        if ident in seen:
+            found.append(Problem(item, "id", f"duplicate id {ident!r}"))
+        seen.add(ident)
+    for item in iter_objects(data):
+        for (cls, field), target in REFERENCES.items():
+            if not isinstance(item.obj, cls):
+                continue
+            value = getattr(item.obj, field)
+            for ref in value if isinstance(value, tuple) else (value,):
+                if ref is not None and ref not in ids.get(target, set()):
+                    found.append(
+                        Problem(item, field, f"{ref!r} is not the id of any {target.__name__}")
+                    )
+    return found

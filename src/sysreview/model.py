@@ -1,0 +1,582 @@
+"""The vocabulary every stage shares: a systematic review as frozen dataclasses.
+
+No I/O lives here.  The store persists these objects, the bundle writes them as
+YAML/CSV, and every stage (ingest, screening, stats, grade, report) speaks them.
+
+The shape follows how review teams work (Cochrane Handbook, RevMan, GRADEpro,
+Covidence), with one rule taken from RevMan: a *study* is not a *report*.  A trial
+(study) is described in one or more publications (reports); analyses count studies,
+PRISMA counts both.
+
+Identifiers are short stable slugs chosen by the user or the importer
+(``"aasdahl2018"``, ``"rtw"``): they are what the bundle and every cross-reference
+use, so a bundle diff stays readable.
+
+Field order is significant: it is the key order in the bundle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+# --- closed vocabularies -------------------------------------------------------
+# These are the codes the bundle and the database hold; labels in Norwegian and
+# English for reports live beside the stage that renders them.
+
+CriterionKind = Literal["inclusion", "exclusion"]
+OutcomeKind = Literal["dichotomous", "continuous", "time_to_event", "count", "narrative", "cost"]
+Direction = Literal["higher_is_better", "lower_is_better", "none"]
+Importance = Literal["critical", "important", "limited"]
+Priority = Literal["primary", "secondary"]
+SearchSource = Literal["database", "other"]
+Stage = Literal["title_abstract", "full_text"]
+Verdict = Literal["include", "exclude", "maybe"]
+StudyStatus = Literal["included", "excluded", "awaiting", "ongoing"]
+RobJudgement = Literal[
+    "low", "unclear", "high", "some_concerns", "moderate", "serious", "critical", "no_information"
+]
+DataType = Literal["dichotomous", "continuous", "estimate", "narrative"]
+Model = Literal["random", "fixed"]
+Certainty = Literal["high", "moderate", "low", "very_low"]
+DomainLevel = Literal["not_serious", "serious", "very_serious", "extremely_serious"]
+UpgradeLevel = Literal["none", "one", "two"]
+StudyDesign = Literal["rct", "non_randomised", "observational"]
+
+
+def choices(literal: Any) -> tuple[str, ...]:
+    """The allowed codes of one of the vocabularies above, in declaration order."""
+    return tuple(get_args(literal))
+
+
+# --- review and protocol -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    """A remark about the data, e.g. where the source document contradicts itself.
+
+    ``subject`` names what the note is about as ``file:id.field`` or ``file:field``
+    (``"prisma.yaml:fulltext_assessed"``), so a reader can find it.
+    """
+
+    id: str
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    """The review itself: what is asked, for whom, by whom.
+
+    Text fields hold the source's own language (``language``); ``*_en`` fields hold
+    the English the source gives, where it gives one.
+    """
+
+    id: str
+    title: str
+    title_en: str | None = None
+    language: str = "en"
+    question: str | None = None
+    question_en: str | None = None
+    commissioner: str | None = None
+    publisher: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    series: str | None = None
+    isbn: str | None = None
+    url: str | None = None
+    review_type: str | None = None
+    search_completed: str | None = None
+    peer_reviewers: tuple[str, ...] = ()
+    key_messages: tuple[str, ...] = ()
+    key_messages_en: tuple[str, ...] = ()
+    conclusion: str | None = None
+    conclusion_en: str | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One eligibility criterion under its heading (Population, Intervention, ...)."""
+
+    kind: CriterionKind
+    heading: str
+    text: str
+    heading_en: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome the protocol names, with what a reader needs to judge effects.
+
+    ``direction`` says which way is good for patients: an effect estimate above the
+    null is a benefit when ``higher_is_better`` (return to work) and a harm when
+    ``lower_is_better`` (pain).
+    """
+
+    id: str
+    name: str
+    name_en: str | None = None
+    kind: OutcomeKind = "dichotomous"
+    direction: Direction = "higher_is_better"
+    importance: Importance = "critical"
+    priority: Priority = "primary"
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """An intervention compared against a comparator (RevMan's 'comparison')."""
+
+    id: str
+    intervention: str
+    comparator: str
+    name: str | None = None
+    name_en: str | None = None
+    intervention_en: str | None = None
+    comparator_en: str | None = None
+    reported_studies: int | None = None
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """PICO, eligibility criteria by heading, outcomes and comparisons."""
+
+    population: str | None = None
+    intervention: str | None = None
+    comparator: str | None = None
+    outcome: str | None = None
+    registration: str | None = None
+    criteria: tuple[Criterion, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+
+
+# --- searches, records and screening --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Search:
+    """One search as run: where, when, how, and the hits the source reports.
+
+    ``date`` is ISO 8601 (``2020-05-04``) where the source gives a full date;
+    ``date_text`` keeps what the source printed.  ``source`` separates database
+    searches from other sources (grey literature, reference lists) for PRISMA.
+    """
+
+    id: str
+    database: str
+    source: SearchSource = "database"
+    interface: str | None = None
+    coverage: str | None = None
+    date: str | None = None
+    date_text: str | None = None
+    strategy: str | None = None
+    limits: str | None = None
+    reported_hits: int | None = None
+    hits_text: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One bibliographic record as a search returned it, with its provenance.
+
+    ``duplicate_of`` points to the root record of its duplicate group (one root per
+    group), so "which records are one reference" is one query.
+    """
+
+    id: str
+    search: str | None
+    source_file: str | None = None
+    source_line: int | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    abstract: str | None = None
+    keywords: tuple[str, ...] = ()
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One reviewer's screening decision on one record (its group's root).
+
+    ``consensus`` marks the decision that settles a conflict (the third reviewer's,
+    or the agreed one); ``sequence`` orders decisions as they were logged.
+    """
+
+    record: str
+    stage: Stage
+    reviewer: str
+    verdict: Verdict
+    reason: str | None = None
+    consensus: bool = False
+    sequence: int = 0
+    decided_at: str | None = None
+
+
+# --- studies, reports and their appraisal ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Study:
+    """A trial or other study: the unit analyses count.
+
+    ``characteristics`` holds the study-description table's free-form cells keyed by
+    column (``age``, ``women``, ``sick_leave`` ...), as the source words them.
+    """
+
+    id: str
+    label: str
+    status: StudyStatus = "included"
+    design: str | None = None
+    countries: tuple[str, ...] = ()
+    participants: int | None = None
+    population: str | None = None
+    intervention: str | None = None
+    control: str | None = None
+    follow_up: str | None = None
+    outcome_measures: tuple[str, ...] = ()
+    comparisons: tuple[str, ...] = ()
+    characteristics: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A publication of an included study.  ``reference`` is its number in the
+    review's reference list, ``main`` marks the study's principal report."""
+
+    id: str
+    study: str
+    citation: str
+    first_author: str | None = None
+    year: int | None = None
+    title: str | None = None
+    reference: int | None = None
+    main: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A full text assessed and excluded, with the reason the review gives.
+
+    ``group`` keeps how the source lists it (e.g. reviews excluded at full text vs.
+    after quality appraisal vs. primary studies).
+    """
+
+    id: str
+    citation: str
+    reason: str
+    group: str
+    first_author: str | None = None
+    year: int | None = None
+    reason_en: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SystematicReview:
+    """A systematic review the review includes for listing (not for pooling)."""
+
+    id: str
+    label: str
+    citation: str | None = None
+    aim: str | None = None
+    conclusion: str | None = None
+    reference: int | None = None
+    characteristics: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RobAssessment:
+    """One risk-of-bias judgement: study × tool × domain (× outcome) × assessor.
+
+    ``assessor`` is empty and ``consensus`` true for the agreed judgement a review
+    publishes; individual assessors' judgements carry their name.
+    """
+
+    study: str
+    tool: str
+    domain: str
+    judgement: RobJudgement
+    support: str | None = None
+    outcome: str | None = None
+    assessor: str | None = None
+    consensus: bool = True
+
+
+# --- outcome data and analyses -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeData:
+    """What one study reports for one outcome at one time point.
+
+    Either arm-level data (``_1`` = intervention arm, ``_2`` = control arm):
+    events and totals, or means and SDs (or medians with quartiles), or a reported
+    contrast (``measure``, ``estimate`` with ``ci_lb``/``ci_ub`` at ``ci_level`` %,
+    and/or ``p``).  ``text`` keeps the sentence the numbers come from.
+    """
+
+    id: str
+    study: str
+    outcome: str
+    data_type: DataType
+    comparison: str | None = None
+    timepoint: str | None = None
+    group: str | None = None
+    report: str | None = None
+    measure: str | None = None
+    instrument: str | None = None
+    events_1: float | None = None
+    n_1: float | None = None
+    mean_1: float | None = None
+    sd_1: float | None = None
+    median_1: float | None = None
+    q1_1: float | None = None
+    q3_1: float | None = None
+    events_2: float | None = None
+    n_2: float | None = None
+    mean_2: float | None = None
+    sd_2: float | None = None
+    median_2: float | None = None
+    q1_2: float | None = None
+    q3_2: float | None = None
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    ci_level: float | None = None
+    p: float | None = None
+    p_text: str | None = None
+    source: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class PooledResult:
+    """A pooled result as a source reports it (before we recompute it)."""
+
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    participants: int | None = None
+    studies: int | None = None
+    i2: float | None = None
+    chi2: float | None = None
+    df: int | None = None
+    p_heterogeneity: float | None = None
+    tau2: float | None = None
+    z: float | None = None
+    p: float | None = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One meta-analysis: comparison × outcome × time point, and how to pool it."""
+
+    id: str
+    comparison: str
+    outcome: str
+    timepoint: str | None = None
+    measure: str = "RR"
+    model: Model = "random"
+    method: str | None = None
+    studies: tuple[str, ...] = ()
+    reported: PooledResult | None = None
+    figure: str | None = None
+    note: str | None = None
+
+
+# --- certainty and Summary of Findings -----------------------------------------
+
+
+@dataclass(frozen=True)
+class DomainRating:
+    """A GRADE domain: how serious the concern is, and the footnote explaining it."""
+
+    level: DomainLevel = "not_serious"
+    footnote: str | None = None
+
+
+@dataclass(frozen=True)
+class UpgradeRating:
+    level: UpgradeLevel = "none"
+    footnote: str | None = None
+
+
+@dataclass(frozen=True)
+class CertaintyAssessment:
+    """GRADE for one outcome of one comparison: five reasons to rate down, three to
+    rate up, and the certainty they lead to (as recorded; the grade stage checks it)."""
+
+    id: str
+    comparison: str
+    outcome: str
+    certainty: Certainty
+    timepoint: str | None = None
+    design: StudyDesign = "rct"
+    risk_of_bias: DomainRating = DomainRating()
+    inconsistency: DomainRating = DomainRating()
+    indirectness: DomainRating = DomainRating()
+    imprecision: DomainRating = DomainRating()
+    publication_bias: DomainRating = DomainRating()
+    large_effect: UpgradeRating = UpgradeRating()
+    dose_response: UpgradeRating = UpgradeRating()
+    plausible_confounding: UpgradeRating = UpgradeRating()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SofRow:
+    """One row of a Summary-of-Findings table: pooled (relative and absolute effects)
+    or narrative (``narrative`` text instead of numbers).  The ``*_text`` fields keep
+    the cell as printed; numbers are parsed beside them where the source has them."""
+
+    id: str
+    outcome: str
+    label: str
+    certainty: Certainty
+    timepoint: str | None = None
+    measure: str | None = None
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    relative_text: str | None = None
+    risk_control_text: str | None = None
+    risk_intervention_text: str | None = None
+    difference_text: str | None = None
+    narrative: str | None = None
+    participants: int | None = None
+    studies: int | None = None
+    participants_text: str | None = None
+    footnotes: tuple[int, ...] = ()
+    assessment: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class SofTable:
+    """A Summary-of-Findings table as GRADEpro lays it out."""
+
+    id: str
+    title: str
+    comparison: str
+    number: str | None = None
+    setting: str | None = None
+    population: str | None = None
+    intervention: str | None = None
+    control: str | None = None
+    explanation: str | None = None
+    footnotes: dict[int, str] = field(default_factory=dict)
+    rows: tuple[SofRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """A row of a cross-study summary of effect directions (SWiM vote counting).
+
+    ``directions`` maps an outcome domain to the cell as printed: ``+`` favours the
+    intervention, ``=`` no difference, ``-`` favours the control, with any label.
+    """
+
+    study: str
+    comparison_label: str
+    directions: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+
+
+# --- PRISMA --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrismaCounts:
+    """The PRISMA 2020 flow-diagram counts.
+
+    ``basis`` says where the numbers come from: ``derived`` from logged records and
+    decisions, or ``recorded`` as a review reports them when entered without its
+    records.  ``None`` means the source does not say.
+    """
+
+    basis: Literal["derived", "recorded"] = "recorded"
+    identified_databases: int | None = None
+    identified_other: int | None = None
+    duplicates_removed: int | None = None
+    screened: int | None = None
+    excluded_screening: int | None = None
+    fulltext_assessed: int | None = None
+    fulltext_excluded: int | None = None
+    studies_included: int | None = None
+    reports_included: int | None = None
+    systematic_reviews_included: int | None = None
+    fulltext_excluded_by_reason: dict[str, int] = field(default_factory=dict)
+
+
+# --- the whole review ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    """Everything a review holds, as one immutable value (what a bundle carries)."""
+
+    review: ReviewInfo
+    protocol: Protocol = Protocol()
+    searches: tuple[Search, ...] = ()
+    records: tuple[Record, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    prisma: PrismaCounts | None = None
+    studies: tuple[Study, ...] = ()
+    reports: tuple[Report, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    systematic_reviews: tuple[SystematicReview, ...] = ()
+    risk_of_bias: tuple[RobAssessment, ...] = ()
+    outcome_data: tuple[OutcomeData, ...] = ()
+    analyses: tuple[Analysis, ...] = ()
+    certainty: tuple[CertaintyAssessment, ...] = ()
+    sof_tables: tuple[SofTable, ...] = ()
+    trends: tuple[TrendRow, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+
+def replace(obj: Any, **changes: Any) -> Any:
+    """``dataclasses.replace`` re-exported so callers need not import dataclasses."""
+    return dataclasses.replace(obj, **changes)
+
+
+# --- cross-references ------------------------------------------------------------
+
+#: Fields that hold the identifier of another object: (class, field) -> target class.
+#: The bundle checks them on load (naming file and line); the store makes them
+#: foreign keys.
+REFERENCES: dict[tuple[type, str], type] = {
+    (Record, "search"): Search,
+    (Record, "duplicate_of"): Record,
+    (Decision, "record"): Record,
+    (Study, "comparisons"): Comparison,
+    (Report, "study"): Study,
+    (RobAssessment, "study"): Study,
+    (RobAssessment, "outcome"): Outcome,
+    (OutcomeData, "study"): Study,
+    (OutcomeData, "outcome"): Outcome,
+    (OutcomeData, "comparison"): Comparison,
+    (OutcomeData, "report"): Report,
+    (Analysis, "comparison"): Comparison,
+    (Analysis, "outcome"): Outcome,
+    (Analysis, "studies"): Study,
+    (CertaintyAssessment, "comparison"): Comparison,
+    (CertaintyAssessment, "outcome"): Outcome,
+    (SofTable, "comparison"): Comparison,
+    (SofRow, "outcome"): Outcome,
+    (SofRow, "assessment"): CertaintyAssessment,
+    (TrendRow, "study"): Study,
+}

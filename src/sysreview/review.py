@@ -1,0 +1,227 @@
+"""The facade: a review directory, its settings and its store, and what users do
+with it.  The CLI and the web app call this and nothing below it.
+
+A review is a directory, as a git repository is: it holds ``sysreview.yaml``
+(settings) and, unless the settings name another database, the SQLite file
+``review.db``.  Every method that changes the review is one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import prisma
+from .bundle import read_bundle, write_bundle
+from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError
+from .integrity import problems
+from .model import PrismaCounts, ReviewData, ReviewInfo
+from .prisma import Finding, StageTotals
+from .store import Store, sqlite_url
+
+SETTINGS_FILE = "sysreview.yaml"
+DEFAULT_DATABASE = "review.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``sysreview.yaml`` holds.  ``database`` is a URL, or a SQLite file path
+    relative to the review directory."""
+
+    database: str = DEFAULT_DATABASE
+
+    def url(self, root: Path) -> str:
+        if "://" in self.database:
+            return self.database
+        return sqlite_url(root / self.database)
+
+    @classmethod
+    def read(cls, root: Path) -> Settings:
+        path = root / SETTINGS_FILE
+        try:
+            values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise DataError(f"{path}: not valid YAML: {exc}") from None
+        if not isinstance(values, dict) or set(values) - {"database"}:
+            raise DataError(f"{path}: the only setting is 'database'")
+        return cls(**values)
+
+    def write(self, root: Path) -> None:
+        text = (
+            "# sysreview review settings\n"
+            "# database: a SQLite file (relative to this directory) or a postgresql:// URL\n"
+            + yaml.safe_dump({"database": self.database}, sort_keys=False)
+        )
+        (root / SETTINGS_FILE).write_text(text, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a review stands: the PRISMA counts and what does not add up."""
+
+    review: str
+    title: str
+    database: str
+    prisma: PrismaCounts
+    stages: tuple[StageTotals, ...]
+    findings: tuple[Finding, ...]
+    stored: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.prisma
+        identified = sum(n for n in (p.identified_databases, p.identified_other) if n is not None)
+        return {
+            "review": self.review,
+            "title": self.title,
+            "database": self.database,
+            "prisma_basis": p.basis,
+            "records_identified": identified,
+            "records_identified_databases": p.identified_databases,
+            "records_identified_other": p.identified_other,
+            "duplicates_removed": p.duplicates_removed,
+            "records_screened": p.screened,
+            "records_excluded": p.excluded_screening,
+            "fulltexts_assessed": p.fulltext_assessed,
+            "fulltexts_excluded": p.fulltext_excluded,
+            "studies": p.studies_included,
+            "reports": p.reports_included,
+            "systematic_reviews": p.systematic_reviews_included,
+            "stages": {s.stage: s.to_dict() for s in self.stages},
+            "stored": self.stored,
+            "checks": [f.to_dict() for f in self.findings],
+        }
+
+
+class Review:
+    """An open review directory."""
+
+    def __init__(self, root: Path, settings: Settings, store: Store) -> None:
+        self.root = root
+        self.settings = settings
+        self.store = store
+
+    # --- finding, creating, opening --------------------------------------------
+
+    @classmethod
+    def init(
+        cls, directory: str | Path, *, database: str | None = None, title: str | None = None
+    ) -> Review:
+        """Create a review in ``directory`` (made if needed) with an empty database."""
+        root = Path(directory).resolve()
+        if (root / SETTINGS_FILE).exists():
+            raise ReviewExists(f"{root} already holds a review ({SETTINGS_FILE})")
+        root.mkdir(parents=True, exist_ok=True)
+        settings = Settings(database or DEFAULT_DATABASE)
+        store = Store.open(settings.url(root))
+        if not store.is_empty():
+            raise ReviewExists(
+                f"the database {settings.database} already holds a review",
+                hint="give an empty database, or open the review that uses it",
+            )
+        settings.write(root)
+        review = cls(root, settings, store)
+        name = title or root.name
+        review.store.replace(ReviewData(review=ReviewInfo(id=_slug(root.name), title=name)))
+        return review
+
+    @classmethod
+    def open(cls, directory: str | Path) -> Review:
+        """Open the review in ``directory`` (migrating its schema if it is older)."""
+        root = Path(directory).resolve()
+        if not (root / SETTINGS_FILE).is_file():
+            raise ReviewNotFound(f"no review in {root} (no {SETTINGS_FILE})")
+        settings = Settings.read(root)
+        return cls(root, settings, Store.open(settings.url(root)))
+
+    @classmethod
+    def find(cls, start: str | Path | None = None) -> Review:
+        """The review in ``start`` (default: the working directory) or its parents."""
+        here = Path(start or os.getcwd()).resolve()
+        for candidate in (here, *here.parents):
+            if (candidate / SETTINGS_FILE).is_file():
+                return cls.open(candidate)
+        raise ReviewNotFound(f"no review in {here} or its parents (no {SETTINGS_FILE})")
+
+    def close(self) -> None:
+        self.store.dispose()
+
+    def __enter__(self) -> Review:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- what users do ---------------------------------------------------------
+
+    def data(self) -> ReviewData:
+        return self.store.read()
+
+    def load(self, bundle: str | Path, *, replace: bool = False) -> ReviewData:
+        """Replace the review's contents with a bundle's, in one transaction.
+
+        Without ``replace``, refuses to overwrite a review that already holds more
+        than ``init`` put in it.
+        """
+        data = read_bundle(bundle)
+        if not replace and _has_content(self.data()):
+            raise DataError(
+                f"the review in {self.root} already holds data",
+                hint="pass --replace to overwrite it with the bundle",
+            )
+        self.save(data)
+        return data
+
+    def save(self, data: ReviewData) -> None:
+        """Store ``data`` as the whole review (checked first; all or nothing)."""
+        found = problems(data)
+        if found:
+            first = found[0]
+            raise DataError(
+                f"{first.where.collection}[{first.where.index}].{first.field}: {first.message}"
+            )
+        self.store.replace(data)
+
+    def export(self, directory: str | Path) -> list[Path]:
+        """Write the review as a bundle into ``directory``."""
+        return write_bundle(self.data(), directory)
+
+    def status(self) -> Status:
+        data = self.data()
+        counts = prisma.counts(data)
+        return Status(
+            review=data.review.id,
+            title=data.review.title,
+            database=self.store.engine.url.render_as_string(hide_password=True),
+            prisma=counts,
+            stages=tuple(prisma.stage_totals(data)),
+            findings=tuple(prisma.check(counts, data)),
+            stored={k: v for k, v in self.store.counts().items() if v},
+        )
+
+    def write_report(self, path: str | Path | None = None) -> Path:
+        """Render the HTML report (default ``report.html`` in the review directory)."""
+        from .report import render_html
+
+        target = Path(path) if path is not None else self.root / "report.html"
+        data = self.data()
+        status = self.status()
+        target.write_text(render_html(data, status.prisma, status.findings), encoding="utf-8")
+        return target
+
+
+def _has_content(data: ReviewData) -> bool:
+    fresh = ReviewData(review=data.review)
+    return data != fresh
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "review"
+
+
+__all__ = ["Review", "Settings", "Status", "SysreviewError"]

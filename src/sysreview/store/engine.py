@@ -1,0 +1,94 @@
+"""Engines and migrations: a SQLite file by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from ..errors import MissingExtra, StoreError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def sqlite_url(path: str | Path) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean the psycopg 3 driver here."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str) -> sa.Engine:
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise MissingExtra("postgres", "psycopg") from None
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.get_backend_name() != "sqlite":
+        raise StoreError(
+            f"unsupported database {parsed.get_backend_name()!r}",
+            hint="use a SQLite file or a postgresql:// URL",
+        )
+    engine = sa.create_engine(url)
+
+    @sa.event.listens_for(engine, "connect")
+    def _enforce_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def _alembic_config(connection: sa.Connection) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: sa.Engine, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` in one transaction."""
+    from alembic import command
+
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), revision)
+    except sa.exc.OperationalError as exc:
+        raise StoreError(
+            f"cannot reach or migrate the database at {_safe(engine)}: {exc.orig}",
+            hint="check the URL in sysreview.yaml and that the server is running",
+        ) from None
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        revision: str | None = MigrationContext.configure(connection).get_current_revision()
+        return revision
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    with sa.create_engine("sqlite://").connect() as connection:
+        script = ScriptDirectory.from_config(_alembic_config(connection))
+        head: str | None = script.get_current_head()
+        return head
+
+
+def _safe(engine: sa.Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)

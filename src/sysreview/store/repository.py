@@ -1,0 +1,164 @@
+"""Reading and writing a whole review; every write is one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import model
+from .._fields import from_plain, kinds, to_plain
+from ..errors import StoreError
+from .engine import current_revision, head_revision, make_engine, migrate
+from .tables import SPECS, TABLES, TableSpec, is_child_list, metadata
+
+
+class Store:
+    """Persistence for one review (one database holds one review)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, *, migrate_schema: bool = True) -> Store:
+        store = cls(make_engine(url))
+        if migrate_schema:
+            store.migrate()
+        return store
+
+    def migrate(self) -> None:
+        migrate(self.engine)
+
+    def needs_migration(self) -> bool:
+        return current_revision(self.engine) != head_revision()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # --- writing ---------------------------------------------------------------
+
+    def replace(self, data: model.ReviewData) -> None:
+        """Make the database hold exactly ``data``: all or nothing."""
+        try:
+            with self.engine.begin() as connection:
+                for table in reversed(metadata.sorted_tables):
+                    if table.name in TABLES:
+                        connection.execute(table.delete())
+                for spec in _insert_order():
+                    rows = list(_rows(spec, data))
+                    if rows:
+                        connection.execute(TABLES[spec.name].insert(), rows)
+        except sa.exc.IntegrityError as exc:
+            raise StoreError(
+                f"the database refused the review, nothing was changed: {exc.orig}",
+                hint="check the review for duplicate or dangling identifiers",
+            ) from None
+
+    # --- reading ---------------------------------------------------------------
+
+    def read(self) -> model.ReviewData:
+        with self.engine.connect() as connection:
+            plain = {spec.name: _select(connection, spec) for spec in SPECS}
+        if not plain["review"]:
+            raise StoreError("the database holds no review", hint="run 'sysreview load BUNDLE'")
+        protocol = plain["protocol"][0] if plain["protocol"] else {}
+        protocol.update(
+            criteria=plain["criteria"], outcomes=plain["outcomes"], comparisons=plain["comparisons"]
+        )
+        rows_by_table: dict[str, list[dict[str, Any]]] = {}
+        for row in plain["sof_rows"]:
+            rows_by_table.setdefault(row.pop("sof_table"), []).append(row)
+        for table in plain["sof_tables"]:
+            table["rows"] = rows_by_table.get(table["id"], [])
+        values: dict[str, Any] = {}
+        for spec in SPECS:
+            if spec.parent is not None or "." in spec.path:
+                continue
+            rows = plain[spec.name]
+            if spec.single:
+                values[spec.path] = from_plain(spec.cls, rows[0]) if rows else None
+            else:
+                values[spec.path] = tuple(from_plain(spec.cls, row) for row in rows)
+        values["protocol"] = from_plain(model.Protocol, protocol)
+        return model.ReviewData(**values)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (what is stored, not what the review reports)."""
+        with self.engine.connect() as connection:
+            return {
+                name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for name, table in TABLES.items()
+            }
+
+    def is_empty(self) -> bool:
+        return all(n == 0 for n in self.counts().values())
+
+
+def _insert_order() -> list[TableSpec]:
+    order = {table.name: i for i, table in enumerate(metadata.sorted_tables)}
+    return sorted(SPECS, key=lambda spec: order[spec.name])
+
+
+def _objects(spec: TableSpec, data: model.ReviewData) -> Iterator[tuple[int, Any, str | None]]:
+    """(position, object, parent id) for the objects a table holds."""
+    if spec.parent is not None:
+        outer, inner = spec.path.split("[].")
+        for parent in getattr(data, outer):
+            for position, obj in enumerate(getattr(parent, inner)):
+                yield position, obj, parent.id
+        return
+    holder: Any = data
+    for part in spec.path.split("."):
+        holder = getattr(holder, part)
+    if spec.single:
+        if holder is not None:
+            yield 0, holder, None
+        return
+    for position, obj in enumerate(holder):
+        yield position, obj, None
+
+
+def _rows(spec: TableSpec, data: model.ReviewData) -> Iterator[dict[str, Any]]:
+    columns = [c.name for c in TABLES[spec.name].columns if c.name != "pk"]
+    for position, obj, parent in _objects(spec, data):
+        plain = to_plain(obj)
+        row: dict[str, Any] = dict.fromkeys(columns)
+        row["position"] = position
+        if spec.parent_field is not None:
+            row[spec.parent_field] = parent
+        for name, kind in kinds(spec.cls).items():
+            if is_child_list(kind) or name not in plain:
+                continue
+            if kind.base == "dataclass":
+                for sub, value in plain[name].items():
+                    row[f"{name}__{sub}"] = value
+            else:
+                row[name] = plain[name]
+        yield row
+
+
+def _select(connection: sa.Connection, spec: TableSpec) -> list[dict[str, Any]]:
+    table = TABLES[spec.name]
+    order = [table.c[spec.parent_field]] if spec.parent_field else []
+    result = connection.execute(sa.select(table).order_by(*order, table.c.position, table.c.pk))
+    rows = []
+    spec_kinds = kinds(spec.cls)
+    for raw in result.mappings():
+        row: dict[str, Any] = {}
+        nested: dict[str, dict[str, Any]] = {}
+        for column, value in raw.items():
+            if column in ("pk", "position") or value is None:
+                continue
+            if "__" in column:
+                field, sub = column.split("__", 1)
+                nested.setdefault(field, {})[sub] = value
+            else:
+                row[column] = value
+        for field, sub_values in nested.items():
+            row[field] = sub_values
+        for name, kind in spec_kinds.items():
+            if kind.base == "dataclass" and not kind.optional and name not in row:
+                row[name] = {}
+        rows.append(row)
+    return rows

@@ -1,0 +1,75 @@
+"""Import contracts from ARCHITECTURE.md: stages never import the store or shells."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sysreview"
+
+
+def _internal_imports(path: Path) -> set[str]:
+    """Top-level sysreview modules a file imports (relative imports resolved)."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(parts[: len(parts) - node.level])
+                target = [*base, *(node.module.split(".") if node.module else [])]
+                if target:
+                    found.add(target[0])
+                else:  # from .. import x: a submodule, or a name of the public API
+                    for alias in node.names:
+                        is_module = (PACKAGE / alias.name).is_dir() or (
+                            PACKAGE / f"{alias.name}.py"
+                        ).exists()
+                        found.add(alias.name if is_module else "__init__")
+            elif node.module and node.module.startswith("sysreview."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("sysreview."):
+                    found.add(alias.name.split(".")[1])
+    return found
+
+
+def _imports_of(package: str) -> set[str]:
+    root = PACKAGE / package
+    files = (
+        [root.with_suffix(".py")] if root.with_suffix(".py").exists() else list(root.rglob("*.py"))
+    )
+    out: set[str] = set()
+    for f in files:
+        out |= _internal_imports(f)
+    return out - {package}
+
+
+PURE = {"model", "errors", "_fields"}
+
+RULES = {
+    "model": set(),
+    "_fields": {"errors"},
+    "integrity": {"model"},
+    "prisma": {"model"},
+    "appraisal": set(),
+    "bundle": PURE | {"integrity"},
+    "store": PURE,
+    "report": PURE | {"appraisal", "prisma"},
+    "cli": {"review", "errors", "__init__"},
+}
+
+
+def test_import_contracts() -> None:
+    for package, allowed in RULES.items():
+        used = _imports_of(package)
+        assert used <= allowed, f"{package} imports {sorted(used - allowed)}"
+
+
+def test_nothing_but_the_facade_wires_store_to_stages() -> None:
+    users = {
+        p.name
+        for p in PACKAGE.rglob("*.py")
+        if "store" in _internal_imports(p) and "store" not in p.parts
+    }
+    assert users <= {"review.py"}, users
