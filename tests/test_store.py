@@ -98,3 +98,14 @@ def test_sqlite_enforces_foreign_keys(tmp_path: object) -> None:
             assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar_one() == 1
     finally:
         store.dispose()
+
+
+def test_postgres_without_its_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from sysreview import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(MissingExtra) as err:
+        Store.open("postgresql://postgres@127.0.0.1:5432/postgres")
+    assert err.value.hint == "pip install 'sysreview[postgres]'"

@@ -123,11 +123,10 @@ class Review:
                 f"the database {settings.database} already holds a review",
                 hint="give an empty database, or open the review that uses it",
             )
+        info = ReviewInfo(id=_slug(root.name), title=title or root.name)
+        store.replace(ReviewData(review=info))
         settings.write(root)
-        review = cls(root, settings, store)
-        name = title or root.name
-        review.store.replace(ReviewData(review=ReviewInfo(id=_slug(root.name), title=name)))
-        return review
+        return cls(root, settings, store)
 
     @classmethod
     def open(cls, directory: str | Path) -> Review:
