@@ -68,6 +68,7 @@ class Problem:
     where: Located
     field: str
     message: str
+    dangling: bool = False
 
 
 def problems(data: ReviewData) -> list[Problem]:
@@ -89,7 +90,6 @@ def problems(data: ReviewData) -> list[Problem]:
             value = getattr(item.obj, field)
             for ref in value if isinstance(value, tuple) else (value,):
                 if ref is not None and ref not in ids.get(target, set()):
-                    found.append(
-                        Problem(item, field, f"{ref!r} is not the id of any {target.__name__}")
-                    )
+                    message = f"{ref!r} is not the id of any {target.__name__}"
+                    found.append(Problem(item, field, message, dangling=True))
     return found

@@ -216,5 +216,5 @@ def _check_integrity(data: model.ReviewData, root: Path, lines: _Lines) -> None:
     key_lines = getattr(entry, "key_lines", {})
     line = key_lines.get(first.field, line)
     more = f" (and {len(found) - 1} more problems)" if len(found) > 1 else ""
-    error = DanglingReference if "is not the id" in first.message else ParseError
+    error = DanglingReference if first.dangling else ParseError
     raise error(first.message + more, path=root / file, line=line, field=first.field)
