@@ -73,3 +73,18 @@ def test_nothing_but_the_facade_wires_store_to_stages() -> None:
         if "store" in _internal_imports(p) and "store" not in p.parts
     }
     assert users <= {"review.py"}, users
+
+
+def test_bundle_store_and_integrity_cover_the_same_collections() -> None:
+    """Three places name the review's collections; they must not drift apart."""
+    from sysreview.bundle import FILES
+    from sysreview.integrity import COLLECTIONS
+    from sysreview.store.tables import SPECS
+
+    nested = {"protocol", "sof_tables"}
+    table_paths = {s.path for s in SPECS if not s.single}
+    assert table_paths == set(COLLECTIONS)
+    file_attrs = {f.attr for f in FILES}
+    top_level = {c.split(".")[0].split("[]")[0] for c in COLLECTIONS}
+    assert top_level - nested <= file_attrs
+    assert {s.path.split(".")[0].split("[]")[0] for s in SPECS} == file_attrs

@@ -164,10 +164,11 @@ def test_prisma_checks_flag_what_the_source_gets_wrong(niph: ReviewData) -> None
 
 
 def test_status_json_on_the_demo_review(
-    tmp_path: Path, example_bundle: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, db_url: str, example_bundle: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The CLI on a review whose settings name the database (SQLite file or PostgreSQL)."""
     review = tmp_path / "demo"
-    assert main(["init", str(review)]) == 0
+    assert main(["init", str(review), "--database", db_url]) == 0
     assert main(["--review", str(review), "load", str(example_bundle), "--replace"]) == 0
     capsys.readouterr()
     assert main(["--review", str(review), "status", "--json"]) == 0
@@ -180,3 +181,14 @@ def test_status_json_on_the_demo_review(
     assert status["prisma_basis"] == "recorded"
     assert status["stages"]["title_abstract"]["decisions"] == 0
     assert {c["check"] for c in status["checks"]} == {"exclusion_reasons", "exclusions_listed"}
+
+
+def test_export_from_the_cli_reproduces_the_bundle(
+    tmp_path: Path, db_url: str, example_bundle: Path
+) -> None:
+    review, out = tmp_path / "demo", tmp_path / "out"
+    assert main(["init", str(review), "--database", db_url]) == 0
+    assert main(["--review", str(review), "load", str(example_bundle), "--replace"]) == 0
+    assert main(["--review", str(review), "export", str(out)]) == 0
+    for f in FILES:
+        assert (out / f.name).read_bytes() == (example_bundle / f.name).read_bytes(), f.name
