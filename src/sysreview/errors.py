@@ -4,7 +4,7 @@
 
     SysreviewError                 base; carries a one-line message and a hint
     ├── ParseError                 input file is malformed: names path, line, field
-    │   └── ReferenceError_        an id that points at nothing (dangling reference)
+    │   └── DanglingReference      an id that points at nothing
     ├── DataError                  well-formed input that breaks a rule of the model
     ├── ReviewNotFound             no review in this directory or its parents
     ├── ReviewExists               ``init`` where a review already is
