@@ -37,9 +37,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/mypy
 
-## bench: benchmarks write docs/benchmarks.md; they arrive with the stats, ingest, dedup and screening engines
+## bench: run the benchmarks against the peer tools (installed here) and write docs/benchmarks.md
 bench: $(STAMP)
-	@echo "no benchmarks yet: the foundation has no engine to measure (see docs/benchmarks.md)"
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/run.py
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -56,7 +56,9 @@ RULES = {
     "bundle": PURE | {"integrity"},
     "store": PURE,
     "report": PURE | {"appraisal", "prisma"},
-    "cli": {"review", "errors", "__init__"},
+    "stats": {"errors"},
+    "tabular": {"errors"},
+    "cli": {"review", "errors", "__init__", "stats"},
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sysreview
 
 EXPECTED = {
+    "ConvergenceError",
+    "InsufficientData",
     "DanglingReference",
     "DataError",
     "MissingExtra",
@@ -18,6 +20,9 @@ EXPECTED = {
     "SysreviewError",
     "__version__",
     "model",
+    "read_table",
+    "stats",
+    "Table",
     "read_bundle",
     "write_bundle",
 }
@@ -39,6 +44,9 @@ def test_nothing_leaks() -> None:
         "cli",
         "report",
         "appraisal",
+        "stats",
+        "tabular",
+        "_fields",
     }
     assert public - set(sysreview.__all__) - submodules == set()
 

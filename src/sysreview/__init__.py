@@ -7,11 +7,13 @@ The public API is what ``__all__`` lists; everything else is private.
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
-from . import model
+from . import model, stats
 from .bundle import read_bundle, write_bundle
 from .errors import (
+    ConvergenceError,
     DanglingReference,
     DataError,
+    InsufficientData,
     MissingExtra,
     ParseError,
     ReviewExists,
@@ -21,6 +23,7 @@ from .errors import (
 )
 from .model import ReviewData
 from .review import Review, Status
+from .tabular import Table, read_table
 
 try:
     __version__ = _version("sysreview")
@@ -28,8 +31,10 @@ except _PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "ConvergenceError",
     "DanglingReference",
     "DataError",
+    "InsufficientData",
     "MissingExtra",
     "ParseError",
     "Review",
@@ -39,8 +44,11 @@ __all__ = [
     "Status",
     "StoreError",
     "SysreviewError",
+    "Table",
     "__version__",
     "model",
     "read_bundle",
+    "read_table",
+    "stats",
     "write_bundle",
 ]

@@ -6,6 +6,8 @@
     ├── ParseError                 input file is malformed: names path, line, field
     │   └── DanglingReference      an id that points at nothing
     ├── DataError                  well-formed input that breaks a rule of the model
+    │   └── InsufficientData       too little data for the computation asked (k = 0, ...)
+    ├── ConvergenceError           an iterative estimator did not converge
     ├── ReviewNotFound             no review in this directory or its parents
     ├── ReviewExists               ``init`` where a review already is
     ├── StoreError                 the database cannot be reached, migrated or written
@@ -70,6 +72,17 @@ class DataError(SysreviewError):
     """Input that is well-formed but breaks a rule of the review model."""
 
     exit_code = 65
+
+
+class InsufficientData(DataError):
+    """Too little data for the computation asked for (no studies, no events, ...)."""
+
+
+class ConvergenceError(SysreviewError):
+    """An iterative estimator did not converge; the message says which and how far."""
+
+    exit_code = 70  # EX_SOFTWARE
+    default_hint = "try another estimator (method=...), or raise maxiter"
 
 
 class ReviewNotFound(SysreviewError):

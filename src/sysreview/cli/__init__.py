@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import SysreviewError
-from . import review_commands
+from . import meta_command, review_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,6 +33,7 @@ def cli(ctx: click.Context, review_dir: str | None) -> None:
 
 
 review_commands.register(cli)
+cli.add_command(meta_command.meta)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
