@@ -19,6 +19,7 @@ EXPECTED = {
     "StoreError",
     "SysreviewError",
     "__version__",
+    "ingest",
     "model",
     "read_table",
     "stats",

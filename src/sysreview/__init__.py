@@ -7,7 +7,7 @@ The public API is what ``__all__`` lists; everything else is private.
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
-from . import model, stats
+from . import ingest, model, stats
 from .bundle import read_bundle, write_bundle
 from .errors import (
     ConvergenceError,
@@ -46,6 +46,7 @@ __all__ = [
     "SysreviewError",
     "Table",
     "__version__",
+    "ingest",
     "model",
     "read_bundle",
     "read_table",

@@ -1,0 +1,57 @@
+"""Real export files from ``../shared/data/exports/`` (see its README) with their true
+record counts from COUNTS.csv.  Without that folder these tests skip with the reason;
+under CI=true they fail."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from sysreview.ingest._record import UNREADABLE, ReadResult
+
+EXPORTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "exports"
+
+
+def exports_dir() -> Path:
+    if not (EXPORTS / "COUNTS.csv").is_file():
+        reason = f"real export files not found at {EXPORTS}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {reason}")
+        pytest.skip(reason)
+    return EXPORTS
+
+
+def expected_counts() -> dict[str, int | None]:
+    """file (relative to the exports folder) -> true record count (None: not given)."""
+    if not (EXPORTS / "COUNTS.csv").is_file():
+        return {}
+    with (EXPORTS / "COUNTS.csv").open(encoding="utf-8") as handle:
+        return {
+            row["file"]: int(row["expected_records"]) if row["expected_records"] else None
+            for row in csv.DictReader(handle)
+        }
+
+
+def files_of(folder: str) -> list[str]:
+    """The COUNTS.csv entries under one format folder (for parametrising tests)."""
+    return sorted(f for f in expected_counts() if f.startswith(folder + "/"))
+
+
+def unreadable(result: ReadResult) -> int:
+    """How many records the reader found but could not read (each reported)."""
+    return sum(1 for w in result.warnings if w.message.startswith(UNREADABLE))
+
+
+def mutate(lines: list[str], edits: list[tuple[bool, int, str]]) -> tuple[list[str], int]:
+    """Insert or cut lines (for fuzzing); returns the new lines and how many were cut."""
+    lines, cuts = list(lines), 0
+    for insert, where, text in edits:
+        if insert:
+            lines.insert(where % (len(lines) + 1), text)
+        elif lines:
+            del lines[where % len(lines)]
+            cuts += 1
+    return lines, cuts
