@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import ingest_bench
 import stats_bench
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +34,10 @@ def machine() -> str:
 
 def main() -> None:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    sections = [("Statistics core: DL and REML meta-analysis", stats_bench.run())]
+    sections = [
+        ("Statistics core: DL and REML meta-analysis", stats_bench.run()),
+        ("Import: RIS throughput against rispy", ingest_bench.run()),
+    ]
     text = [
         "# Benchmarks",
         "",

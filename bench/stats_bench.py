@@ -151,7 +151,10 @@ def metafor(
         t_dl, t_reml, version = done.stdout.split()
         with out.open() as handle:
             rows = list(csv.DictReader(handle))
-        tau2 = {m: np.array([float(r[m]) if r[m] != "NA" else math.nan for r in rows]) for m in ("DL", "REML")}
+        tau2 = {
+            m: np.array([float(r[m]) if r[m] != "NA" else math.nan for r in rows])
+            for m in ("DL", "REML")
+        }
     return {"single_DL": float(t_dl), "single_REML": float(t_reml)}, tau2, version
 
 
