@@ -140,3 +140,12 @@ def test_commands_do_no_domain_work() -> None:
                 assert target in {"..", "..review", "..errors", "."}, (
                     f"{source.name} imports {target}"
                 )
+
+
+def test_the_shell_does_not_load_scipy_until_statistics_are_asked_for() -> None:
+    """`sysreview --version` or `status` should not wait for scipy (about a second)."""
+    code = "import sys, sysreview.cli; print('scipy' in sys.modules, 'numpy' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "False"]

@@ -4,10 +4,13 @@ Summary-of-Findings tables, as one open, scriptable, reproducible system.
 The public API is what ``__all__`` lists; everything else is private.
 """
 
+from importlib import import_module as _import_module
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
-from . import ingest, model, stats
+from . import ingest, model
 from .bundle import read_bundle, write_bundle
 from .errors import (
     ConvergenceError,
@@ -24,6 +27,20 @@ from .errors import (
 from .model import ReviewData
 from .review import Review, Status
 from .tabular import Table, read_table
+
+if _TYPE_CHECKING:
+    from . import stats
+
+
+def __getattr__(name: str) -> _Any:
+    """``sysreview.stats`` is imported on first use: it brings scipy, which a CLI
+    command that does no statistics should not wait for."""
+    if name == "stats":
+        module = _import_module(".stats", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'sysreview' has no attribute {name!r}")
+
 
 try:
     __version__ = _version("sysreview")

@@ -140,3 +140,11 @@ def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert (
         main(["meta", str(path), "--measure", "RR", "--method", "MH", "--preset", "nonsense"]) == 2
     )
+
+
+def test_cli_choices_mirror_the_statistics_vocabulary() -> None:
+    from sysreview import stats
+    from sysreview.cli import meta_command
+
+    assert meta_command.METHODS == stats.METHODS
+    assert tuple(stats.PRESETS) == meta_command.PRESETS

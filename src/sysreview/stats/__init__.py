@@ -9,7 +9,7 @@ tests/stats) and can be asked for in RevMan 5's or RevMan Web's conventions.
     0.2658
 """
 
-from ._analysis import PRESETS, MetaOptions, MetaReport, meta_analysis, options_for
+from ._analysis import METHODS, PRESETS, MetaOptions, MetaReport, meta_analysis, options_for
 from ._bias import EggerResult, FunnelData, RankTestResult, egger, funnel_data, ranktest
 from ._convert import (
     mean_sd_from_five_numbers,
@@ -31,6 +31,7 @@ from ._subgroups import SubgroupModelResult, SubgroupResult, subgroups
 from ._trimfill import TrimFillResult, trimfill
 
 __all__ = [
+    "METHODS",
     "PRESETS",
     "BatchResult",
     "CumulativeResult",
