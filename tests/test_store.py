@@ -109,3 +109,25 @@ def test_postgres_without_its_extra_names_the_extra(monkeypatch: pytest.MonkeyPa
     with pytest.raises(MissingExtra) as err:
         Store.open("postgresql://postgres@127.0.0.1:5432/postgres")
     assert err.value.hint == "pip install 'sysreview[postgres]'"
+
+
+def test_an_older_database_is_migrated_with_its_data(db_url: str) -> None:
+    """A review stored at revision 0001 opens under the current schema, data intact."""
+    from sysreview.store.engine import make_engine, migrate
+
+    old = make_engine(db_url)
+    migrate(old, "0001")
+    with old.begin() as connection:
+        connection.execute(
+            sa.text("INSERT INTO review (position, id, title, language) VALUES (0, 'r', 'T', 'en')")
+        )
+        connection.execute(sa.text("INSERT INTO records (position, id, title, authors, keywords) "
+                                   "VALUES (0, 'x', 'A trial', '[]', '[]')"))  # fmt: skip
+    old.dispose()
+    store = Store.open(db_url)
+    try:
+        assert not store.needs_migration()
+        data = store.read()
+        assert data.records == (model.Record("x", None, title="A trial"),)
+    finally:
+        store.dispose()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import math
 import types
 import typing
@@ -136,12 +137,15 @@ def from_plain(cls: type[T], data: Any, locate: Locator = _no_line) -> T:
                 field=str(key),
                 line=locate(str(key)),
             )
-    missing = [name for name in required(cls) if is_empty(data.get(name))]
+    needed = required(cls)
+    missing = [name for name in needed if is_empty(data.get(name)) and not spec[name].optional]
     if missing:
         raise ParseError(f"{cls.__name__} needs a value here", field=missing[0], line=locate(None))
     values: dict[str, Any] = {}
     for name, kind in spec.items():
         if name not in data:
+            if name in needed:  # required but may be None (``search: str | None``)
+                values[name] = None
             continue
         try:
             converted = _convert(kind, data[name], locate_nested(data[name]))
@@ -248,8 +252,10 @@ def cell_text(kind: Kind, value: Any) -> str:
     if kind.base == "tuple":
         assert kind.item is not None
         return LIST_SEPARATOR.join(cell_text(kind.item, v) for v in value)
-    if kind.base in ("dict", "dataclass"):
-        raise TypeError("nested values cannot be CSV cells")
+    if kind.base == "dict":  # a mapping in one cell: compact JSON, keys in their order
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if kind.base == "dataclass":
+        raise TypeError("nested objects cannot be CSV cells")
     return str(value)
 
 
@@ -283,4 +289,9 @@ def cell_value(kind: Kind, text: str) -> Any:
     if base == "tuple":
         assert kind.item is not None
         return [cell_value(kind.item, part) for part in text.split(LIST_SEPARATOR)]
+    if base == "dict":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"expected a JSON object: {exc.msg}") from None
     return text

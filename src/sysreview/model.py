@@ -184,13 +184,17 @@ class Record:
     """One bibliographic record as a search returned it, with its provenance.
 
     ``duplicate_of`` points to the root record of its duplicate group (one root per
-    group), so "which records are one reference" is one query.
+    group), so "which records are one reference" is one query.  ``format`` is the
+    export format it was read from and ``raw`` every field the database exported,
+    by tag, values in file order (nothing a vendor wrote is lost on import).
     """
 
     id: str
     search: str | None
     source_file: str | None = None
     source_line: int | None = None
+    format: str | None = None
+    type: str | None = None
     title: str | None = None
     authors: tuple[str, ...] = ()
     year: int | None = None
@@ -200,9 +204,13 @@ class Record:
     pages: str | None = None
     doi: str | None = None
     pmid: str | None = None
+    issn: str | None = None
     abstract: str | None = None
     keywords: tuple[str, ...] = ()
+    language: str | None = None
+    url: str | None = None
     duplicate_of: str | None = None
+    raw: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,16 @@ def _check_lists(p: PrismaCounts, data: ReviewData, expect: Callable[..., None])
             len(data.exclusions),
             "fulltext_excluded",
         )
+    imported = Counter(r.search for r in data.records)
+    for search in data.searches:
+        if search.id in imported:
+            expect(
+                f"search_hits:{search.id}",
+                f"records imported from {search.database} should match the hits it reported",
+                search.reported_hits,
+                imported[search.id],
+                "reported_hits",
+            )
 
 
 def _sum(a: int | None, b: int | None) -> int | None:

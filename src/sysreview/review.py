@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import prisma
+from . import ingest, prisma
 from .bundle import read_bundle, write_bundle
 from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError
 from .integrity import problems
-from .model import PrismaCounts, ReviewData, ReviewInfo
+from .model import PrismaCounts, Record, ReviewData, ReviewInfo, Search
 from .prisma import Finding, StageTotals
 from .store import Store, sqlite_url
 
@@ -185,6 +186,44 @@ class Review:
             )
         self.store.replace(data)
 
+    def import_search(
+        self,
+        files: Sequence[str | Path],
+        *,
+        source: str,
+        searched: str | None = None,
+        interface: str | None = None,
+        strategy: str | None = None,
+        reported_hits: int | None = None,
+        other_source: bool = False,
+        format: str | None = None,
+    ) -> ImportResult:
+        """Log one search (PRISMA-S: source, interface, date, strategy, hits) and every
+        record its export files hold, in one transaction: all or nothing."""
+        if searched is not None and not _ISO_DATE.fullmatch(searched):
+            raise DataError(f"searched={searched!r} is not a date (YYYY-MM-DD)")
+        results = [ingest.read(path, format) for path in files]
+        data = self.data()
+        search_id = _unique(_slug(f"{source} {searched or ''}"), {s.id for s in data.searches})
+        search = Search(
+            id=search_id,
+            database=source,
+            source="other" if other_source else "database",
+            interface=interface,
+            date=searched,
+            strategy=strategy,
+            reported_hits=reported_hits,
+            note="imported from " + ", ".join(Path(r.file).name for r in results),
+        )
+        records = [
+            _record(f"{search_id}.{n}", search_id, found)
+            for n, found in enumerate((r for result in results for r in result.records), start=1)
+        ]
+        self.save(
+            replace(data, searches=(*data.searches, search), records=(*data.records, *records))
+        )
+        return ImportResult(search, len(records), tuple(w for r in results for w in r.warnings))
+
     def export(self, directory: str | Path) -> list[Path]:
         """Write the review as a bundle into ``directory``."""
         return write_bundle(self.data(), directory)
@@ -213,6 +252,47 @@ class Review:
         return target
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``import_search`` logged: the search, how many records, and warnings."""
+
+    search: Search
+    records: int
+    warnings: tuple[ingest.IngestIssue, ...]
+
+    @property
+    def hits_match(self) -> bool | None:
+        """Whether the records imported equal the hits the database reported."""
+        if self.search.reported_hits is None:
+            return None
+        return self.search.reported_hits == self.records
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _record(record_id: str, search_id: str, found: ingest.SourceRecord) -> Record:
+    raw: dict[str, tuple[str, ...]] = {}
+    for tag, value in found.raw:
+        raw[tag] = (*raw.get(tag, ()), value)
+    return Record(
+        id=record_id, search=search_id, source_file=Path(found.file).name,
+        source_line=found.line, format=found.format, type=found.type, title=found.title,
+        authors=found.authors, year=found.year, journal=found.journal, volume=found.volume,
+        issue=found.issue, pages=found.pages, doi=found.doi, pmid=found.pmid, issn=found.issn,
+        abstract=found.abstract, keywords=found.keywords, language=found.language,
+        url=found.url, raw=raw,
+    )  # fmt: skip
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
 def _has_content(data: ReviewData) -> bool:
     fresh = ReviewData(review=data.review)
     return data != fresh
@@ -223,4 +303,4 @@ def _slug(name: str) -> str:
     return slug or "review"
 
 
-__all__ = ["Review", "Settings", "Status", "SysreviewError"]
+__all__ = ["ImportResult", "Review", "Settings", "Status", "SysreviewError"]

@@ -115,6 +115,54 @@ def _format_status(status: Status) -> str:
     return "\n".join(lines)
 
 
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", required=True, help='Where the search ran, e.g. "Embase (Ovid)".')
+@click.option("--searched", help="Date of the search, YYYY-MM-DD.")
+@click.option("--interface", help="Platform, e.g. Ovid, EBSCOhost, Web of Science.")
+@click.option(
+    "--strategy",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A text file with the search strategy as run.",
+)
+@click.option("--reported-hits", type=int, help="The hit count the database showed.")
+@click.option(
+    "--other",
+    "other_source",
+    is_flag=True,
+    help="An other source (grey literature, reference lists), not a database.",
+)
+@click.option("--format", "source_format", help="Export format (default: detected).")
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    source: str,
+    searched: str | None,
+    interface: str | None,
+    strategy: Path | None,
+    reported_hits: int | None,
+    other_source: bool,
+    source_format: str | None,
+) -> None:
+    """Log a search and import its export FILES into the review (one transaction)."""
+    with _open(ctx) as review:
+        result = review.import_search(
+            files, source=source, searched=searched, interface=interface,
+            strategy=strategy.read_text(encoding="utf-8") if strategy else None,
+            reported_hits=reported_hits, other_source=other_source, format=source_format,
+        )  # fmt: skip
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"imported {result.records:,} records as search {result.search.id}")
+    if result.hits_match is False:
+        click.echo(
+            f"check: {source} reported {result.search.reported_hits:,} hits, "
+            f"{result.records:,} records were imported",
+            err=True,
+        )
+
+
 def register(group: click.Group) -> None:
-    for command in (init, load, export, status, report):
+    for command in (init, load, export, status, report, import_):
         group.add_command(command)
