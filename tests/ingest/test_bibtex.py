@@ -16,7 +16,7 @@ from sysreview.ingest import bibtex
 from sysreview.ingest._record import ReadResult
 from sysreview.ingest._text import read_text
 
-from .conftest import expected_counts, exports_dir, files_of, unreadable
+from .conftest import expected_counts, exports_dir, files_of, mutate, unreadable
 
 FOLDER = "bibtex"
 ENTRY = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]", re.MULTILINE)
@@ -295,12 +295,9 @@ EDITS = st.lists(st.tuples(st.booleans(), st.integers(0, 10**6), LINES), max_siz
 def test_fuzz_never_crashes_or_loses_a_record(
     tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[bool, int, str]]
 ) -> None:
-    lines = (exports_dir() / FOLDER / "scopus__colrev.bib").read_text().split("\n")
-    for insert, where, text in edits:
-        if insert:
-            lines.insert(where % (len(lines) + 1), text)
-        elif lines:
-            del lines[where % len(lines)]
+    lines = mutate((exports_dir() / FOLDER / "scopus__colrev.bib").read_text().split("\n"), edits)[
+        0
+    ]
     path = tmp_path_factory.mktemp("fuzz") / "f.bib"
     path.write_text("\n".join(lines), encoding="utf-8")
     try:

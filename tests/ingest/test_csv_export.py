@@ -17,7 +17,7 @@ from sysreview.ingest import csv_export
 from sysreview.ingest._record import ReadResult
 from sysreview.ingest._text import read_text
 
-from .conftest import expected_counts, exports_dir, files_of, unreadable
+from .conftest import expected_counts, exports_dir, files_of, mutate, unreadable
 
 FOLDER = "csv"
 VENDORS = {
@@ -241,13 +241,8 @@ def test_fuzz_never_crashes_or_loses_a_record(
     tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[bool, int, str]]
 ) -> None:
     text = (exports_dir() / FOLDER / "embase__asreview.csv").read_text(encoding="utf-8")
-    lines = text.split("\n")
-    lines_before = list(lines)
-    for insert, where, line in edits:
-        if insert:
-            lines.insert(where % (len(lines) + 1), line)
-        elif lines:
-            del lines[where % len(lines)]
+    lines_before = text.split("\n")
+    lines, _ = mutate(lines_before, edits)
     path = tmp_path_factory.mktemp("fuzz") / "f.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
     try:

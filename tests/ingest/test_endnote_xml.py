@@ -16,7 +16,7 @@ from sysreview.errors import ParseError
 from sysreview.ingest import endnote_xml
 from sysreview.ingest._text import read_text
 
-from .conftest import expected_counts, exports_dir, files_of, unreadable
+from .conftest import expected_counts, exports_dir, files_of, mutate, unreadable
 
 FOLDER = "endnote_xml"
 
@@ -249,12 +249,7 @@ EDITS = st.lists(st.tuples(st.booleans(), st.integers(0, 10**6), LINES), max_siz
 def test_fuzz_never_crashes_or_loses_a_record(
     tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[bool, int, str]]
 ) -> None:
-    lines = fuzz_base().split("\n")
-    for insert, where, text in edits:
-        if insert:
-            lines.insert(where % (len(lines) + 1), text)
-        elif lines:
-            del lines[where % len(lines)]
+    lines = mutate(fuzz_base().split("\n"), edits)[0]
     path = tmp_path_factory.mktemp("fuzz") / "f.xml"
     path.write_text("\n".join(lines), encoding="utf-8")
     try:
