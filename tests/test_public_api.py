@@ -19,6 +19,7 @@ EXPECTED = {
     "StoreError",
     "SysreviewError",
     "__version__",
+    "dedup",
     "ingest",
     "model",
     "read_table",

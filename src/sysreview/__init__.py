@@ -10,7 +10,7 @@ from importlib.metadata import version as _version
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
-from . import ingest, model
+from . import dedup, ingest, model
 from .bundle import read_bundle, write_bundle
 from .errors import (
     ConvergenceError,
@@ -63,6 +63,7 @@ __all__ = [
     "SysreviewError",
     "Table",
     "__version__",
+    "dedup",
     "ingest",
     "model",
     "read_bundle",

@@ -22,6 +22,7 @@ COLLECTIONS: tuple[str, ...] = (
     "searches",
     "records",
     "decisions",
+    "duplicate_pairs",
     "studies",
     "reports",
     "exclusions",

@@ -33,6 +33,7 @@ Priority = Literal["primary", "secondary"]
 SearchSource = Literal["database", "other"]
 Stage = Literal["title_abstract", "full_text"]
 Verdict = Literal["include", "exclude", "maybe"]
+PairStatus = Literal["duplicate", "uncertain", "distinct"]
 StudyStatus = Literal["included", "excluded", "awaiting", "ongoing"]
 RobJudgement = Literal[
     "low", "unclear", "high", "some_concerns", "moderate", "serious", "critical", "no_information"
@@ -211,6 +212,24 @@ class Record:
     url: str | None = None
     duplicate_of: str | None = None
     raw: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two records deduplication judged, and why.
+
+    The tool writes its duplicate links (``status`` duplicate: why a group formed) and
+    its uncertain pairs (the review queue).  A person's judgement has ``reviewer`` set;
+    it overrides the tool and every later run obeys it, so a merge undone stays undone.
+    """
+
+    a: str
+    b: str
+    status: PairStatus
+    reason: str | None = None
+    similarity: float | None = None
+    reviewer: str | None = None
+    decided_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -542,6 +561,7 @@ class ReviewData:
     searches: tuple[Search, ...] = ()
     records: tuple[Record, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    duplicate_pairs: tuple[DuplicatePair, ...] = ()
     prisma: PrismaCounts | None = None
     studies: tuple[Study, ...] = ()
     reports: tuple[Report, ...] = ()
@@ -570,6 +590,8 @@ REFERENCES: dict[tuple[type, str], type] = {
     (Record, "search"): Search,
     (Record, "duplicate_of"): Record,
     (Decision, "record"): Record,
+    (DuplicatePair, "a"): Record,
+    (DuplicatePair, "b"): Record,
     (Study, "comparisons"): Comparison,
     (Report, "study"): Study,
     (RobAssessment, "study"): Study,

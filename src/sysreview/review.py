@@ -8,6 +8,7 @@ A review is a directory, as a git repository is: it holds ``sysreview.yaml``
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections.abc import Sequence
@@ -17,11 +18,11 @@ from typing import Any
 
 import yaml
 
-from . import ingest, prisma
+from . import dedup, ingest, prisma
 from .bundle import read_bundle, write_bundle
 from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError
 from .integrity import problems
-from .model import PrismaCounts, Record, ReviewData, ReviewInfo, Search
+from .model import DuplicatePair, PrismaCounts, Record, ReviewData, ReviewInfo, Search
 from .prisma import Finding, StageTotals
 from .store import Store, sqlite_url
 
@@ -224,6 +225,31 @@ class Review:
         )
         return ImportResult(search, len(records), tuple(w for r in results for w in r.warnings))
 
+    # --- deduplication -----------------------------------------------------------
+
+    def deduplicate(self, progress: dedup.Progress | None = None) -> dedup.DedupSummary:
+        """Group the imported records into references (one transaction); people's
+        earlier judgements are obeyed, uncertain pairs queued for them."""
+        data, summary = dedup.group_review(self.data(), progress)
+        self.save(data)
+        return summary
+
+    def duplicate_queue(self) -> list[DuplicatePair]:
+        """The uncertain pairs waiting for a person, most similar first."""
+        return dedup.review_queue(self.data())
+
+    def judge_duplicates(self, a: str, b: str, *, same: bool, reviewer: str) -> dedup.DedupSummary:
+        """A person's verdict on two records; the groups are rebuilt to obey it."""
+        data, summary = dedup.judge_pair(self.data(), a, b, same, reviewer, _now())
+        self.save(data)
+        return summary
+
+    def undo_merge(self, record: str, *, reviewer: str) -> dedup.DedupSummary:
+        """Take a record out of its duplicate group, for good (a person's judgement)."""
+        data, summary = dedup.undo_merge(self.data(), record, reviewer, _now())
+        self.save(data)
+        return summary
+
     def export(self, directory: str | Path) -> list[Path]:
         """Write the review as a bundle into ``directory``."""
         return write_bundle(self.data(), directory)
@@ -269,6 +295,10 @@ class ImportResult:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def _record(record_id: str, search_id: str, found: ingest.SourceRecord) -> Record:

@@ -5,22 +5,17 @@ under CI=true they fail."""
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
-
-import pytest
 
 from sysreview.ingest._record import UNREADABLE, ReadResult
 
-EXPORTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "exports"
+from ..shared_data import SHARED, require
+
+EXPORTS = SHARED / "data" / "exports"
 
 
 def exports_dir() -> Path:
-    if not (EXPORTS / "COUNTS.csv").is_file():
-        reason = f"real export files not found at {EXPORTS}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and {reason}")
-        pytest.skip(reason)
+    require(EXPORTS / "COUNTS.csv", "real export files")
     return EXPORTS
 
 

@@ -10,26 +10,21 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "metafor"
+from ..shared_data import SHARED, require
+
+REFERENCE = SHARED / "reference" / "metafor"
 CLOSED_FORM = 1e-10
 ITERATIVE = 1e-8
 
 
 def load_reference(case: str) -> dict[str, Any]:
     """One reference case by file stem, e.g. ``p01_bcg_binary_mh_iv_dl``."""
-    path = REFERENCE / f"{case}.json"
-    if not path.is_file():
-        reason = f"metafor reference results not found at {path}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and {reason}")
-        pytest.skip(reason)
+    path = require(REFERENCE / f"{case}.json", "metafor reference results")
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 

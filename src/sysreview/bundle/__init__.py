@@ -41,6 +41,7 @@ FILES: tuple[BundleFile, ...] = (
     BundleFile("prisma.yaml", "prisma", model.PrismaCounts, "yaml-map"),
     BundleFile("records.csv", "records", model.Record, "csv"),
     BundleFile("decisions.csv", "decisions", model.Decision, "csv"),
+    BundleFile("duplicates.csv", "duplicate_pairs", model.DuplicatePair, "csv"),
     BundleFile("studies.yaml", "studies", model.Study, "yaml-list"),
     BundleFile("reports.yaml", "reports", model.Report, "yaml-list"),
     BundleFile("exclusions.yaml", "exclusions", model.Exclusion, "yaml-list"),

@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import SysreviewError
-from . import ingest_commands, meta_command, review_commands
+from . import dedup_commands, ingest_commands, meta_command, review_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +35,7 @@ def cli(ctx: click.Context, review_dir: str | None) -> None:
 review_commands.register(cli)
 cli.add_command(meta_command.meta)
 cli.add_command(ingest_commands.convert)
+dedup_commands.register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,7 +10,7 @@ import click
 from ..review import Review, Status
 
 
-def _open(ctx: click.Context) -> Review:
+def open_review(ctx: click.Context) -> Review:
     review_dir = ctx.find_root().obj
     return Review.open(review_dir) if review_dir else Review.find()
 
@@ -31,7 +31,7 @@ def init(directory: Path, database: str | None, title: str | None) -> None:
 @click.pass_context
 def load(ctx: click.Context, bundle: Path, replace: bool) -> None:
     """Load a review from a BUNDLE directory (one transaction: all or nothing)."""
-    with _open(ctx) as review:
+    with open_review(ctx) as review:
         data = review.load(bundle, replace=replace)
         click.echo(
             f"loaded {data.review.id}: {len(data.studies)} studies, {len(data.reports)} reports, "
@@ -44,7 +44,7 @@ def load(ctx: click.Context, bundle: Path, replace: bool) -> None:
 @click.pass_context
 def export(ctx: click.Context, directory: Path) -> None:
     """Write the review as a plain-text bundle into DIRECTORY."""
-    with _open(ctx) as review:
+    with open_review(ctx) as review:
         written = review.export(directory)
         click.echo(f"wrote {len(written)} files to {directory}")
 
@@ -54,7 +54,7 @@ def export(ctx: click.Context, directory: Path) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """PRISMA counts, screening progress and checks that the counts add up."""
-    with _open(ctx) as review:
+    with open_review(ctx) as review:
         result = review.status()
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
@@ -71,7 +71,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def report(ctx: click.Context, out: Path | None) -> None:
     """Write the review's HTML report."""
-    with _open(ctx) as review:
+    with open_review(ctx) as review:
         path = review.write_report(out)
     click.echo(f"report written to {path}")
 
@@ -146,7 +146,7 @@ def import_(
     source_format: str | None,
 ) -> None:
     """Log a search and import its export FILES into the review (one transaction)."""
-    with _open(ctx) as review:
+    with open_review(ctx) as review:
         result = review.import_search(
             files, source=source, searched=searched, interface=interface,
             strategy=strategy.read_text(encoding="utf-8") if strategy else None,

@@ -56,6 +56,7 @@ SPECS: tuple[TableSpec, ...] = (
     TableSpec("searches", model.Search, "searches"),
     TableSpec("records", model.Record, "records"),
     TableSpec("decisions", model.Decision, "decisions"),
+    TableSpec("duplicate_pairs", model.DuplicatePair, "duplicate_pairs"),
     TableSpec("prisma", model.PrismaCounts, "prisma", single=True),
     TableSpec("studies", model.Study, "studies"),
     TableSpec("reports", model.Report, "reports"),

@@ -1,0 +1,168 @@
+"""Each trap the issue names, and each normalisation, on hand-made records."""
+
+from __future__ import annotations
+
+import pytest
+
+from sysreview.dedup import Verdict, deduplicate
+from sysreview.dedup._compare import compare, journal_match
+from sysreview.dedup._keys import canonical_doi, journal_words, keys, surnames, title_numbers
+from sysreview.model import Record, replace
+
+from .conftest import record
+
+TITLE = "Effect of graded activity on return to work after long-term sick leave"
+AUTHORS = ("Andersen, L. L.", "Jensen, C.")
+
+
+def article(rid: str, **changes: object) -> Record:
+    fields: dict[str, object] = dict(
+        title=TITLE, authors=AUTHORS, year=2012, journal="Scandinavian Journal of Work",
+        volume="38", issue="2", pages="120-128", doi="10.5271/sjweh.3264",
+    )  # fmt: skip
+    fields.update(changes)
+    return record(rid, **fields)
+
+
+def verdict(a: Record, b: Record) -> Verdict:
+    return compare(keys(0, a), keys(1, b)).verdict
+
+
+def same_group(*records: Record) -> bool:
+    groups = deduplicate(records).groups
+    return len({groups[r.id] for r in records}) == 1
+
+
+# --- normalisation -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "10.1016/S0025-7753(17)30624-3",
+        "10.1016/s0025-7753%2817%2930624-3",
+        "10.1016/S0025-7753(17)30624-3/",
+    ],
+)
+def test_doi_forms_agree(raw: str) -> None:
+    assert canonical_doi(raw) == "10.1016/s0025-7753(17)30624-3"
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [
+        (("Curley S.Bruen R.O'Reilly M.",), ("curley", "bruen", "oreilly")),
+        (("Smith JA", "Jones B"), ("smith", "jones")),
+        (("Smith, John A.", "Müller, K."), ("smith", "muller")),
+        (("McKinney Jr., Earl H.",), ("mckinney",)),
+        (("John Smith",), ("smith",)),
+    ],
+)
+def test_surnames_from_every_author_form(
+    authors: tuple[str, ...], expected: tuple[str, ...]
+) -> None:
+    assert surnames(authors) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "match"),
+    [
+        ("Int J Oncol", "International Journal of Oncology", True),
+        ("Jthoraccardiovascsurg", "The Journal of Thoracic & Cardiovascular Surgery", True),
+        ("Dtsch-Med-Wochenschr", "Deutsche medizinische Wochenschrift (1946)", True),
+        ("PLoS ONE [Electronic Resource]", "PLoS ONE", True),
+        ("Diabetes Care", "Diabetologia", False),
+        ("Chest", "Cancer", False),
+    ],
+)
+def test_journal_abbreviations(a: str, b: str, match: bool) -> None:
+    assert journal_match(journal_words(a), journal_words(b)) is match
+
+
+def test_numbers_in_titles_roman_as_digits() -> None:
+    assert title_numbers("type ii diabetes phase i trial") == {"2", "1"}
+    assert title_numbers("can i return to work") == frozenset()
+
+
+# --- what is one reference ---------------------------------------------------------
+
+
+def test_the_same_article_from_two_databases_is_one_reference() -> None:
+    medline = article("m", title=TITLE + ".", authors=("Andersen LL", "Jensen C"), doi=None)
+    embase = article("e", title=TITLE.upper(), journal="Scand J Work", pages="120-8")
+    assert verdict(medline, embase) is Verdict.DUPLICATE
+    assert same_group(medline, embase)
+
+
+def test_epub_and_print_years_one_apart_merge_two_apart_do_not() -> None:
+    assert verdict(article("a"), article("b", year=2013)) is Verdict.DUPLICATE
+    other_volume = article("c", year=2014, volume="40", doi=None)
+    assert verdict(article("a", doi=None), other_volume) is not Verdict.DUPLICATE
+
+
+def test_a_truncated_title_counts_as_the_same_title() -> None:
+    long_title = TITLE + " in a randomised controlled trial with two years of follow-up"
+    truncated = article("t", title=long_title[:100], doi=None)
+    assert verdict(article("f", title=long_title), truncated) is Verdict.DUPLICATE
+
+
+def test_a_translated_title_merges_only_on_author_volume_and_page_range() -> None:
+    translated = article("n", title="[Gradert aktivitet og retur til arbeid]", doi=None)
+    assert verdict(article("e", doi=None), translated) is Verdict.DUPLICATE
+    one_page = article("p", title="[Gradert aktivitet og retur til arbeid]", doi=None, pages="120")
+    assert verdict(article("e", doi=None, pages="120"), one_page) is Verdict.DISTINCT
+
+
+def test_a_supplement_doi_shared_by_different_abstracts_joins_nothing() -> None:
+    doi = "10.1093/eurheartj/ehx502"
+    place = dict(doi=doi, journal="European Heart Journal", volume="38", issue="Suppl 1")
+    first = article(
+        "1", title="Exercise capacity after cardiac rehabilitation", pages="893", **place
+    )
+    second = article("2", title="Sick leave among nurses with chronic pain", pages="894", **place)
+    assert verdict(first, second) is Verdict.UNCERTAIN  # same authors: a person looks
+    assert not same_group(first, second)
+    stranger = replace(second, id="3", authors=("Olsen, K.",))
+    assert verdict(first, stranger) is Verdict.DISTINCT
+
+
+@pytest.mark.parametrize("title", ["Front Matter", "Editorial", "Erratum", "Editor's Comments"])
+def test_generic_titles_in_different_issues_stay_apart(title: str) -> None:
+    one = article("1", title=title, authors=(), issue="1", pages=None, doi=None)
+    two = article("2", title=title, authors=(), issue="2", pages=None, doi=None)
+    assert verdict(one, two) is Verdict.DISTINCT
+    same_issue = article("3", title=title, authors=(), issue="1", pages=None, doi=None)
+    assert verdict(one, same_issue) is Verdict.DUPLICATE
+
+
+def test_a_conference_abstract_and_the_article_are_different_works() -> None:
+    abstract = article("a", journal="Occupational and Environmental Medicine", volume="68",
+                       issue="Suppl 1", pages="A45", doi=None, year=2011)  # fmt: skip
+    paper = article("p", journal="Occupational and Environmental Medicine", volume="69",
+                    issue="3", pages="180-186", doi=None, year=2012)  # fmt: skip
+    assert verdict(abstract, paper) is Verdict.DISTINCT
+
+
+def test_an_erratum_is_not_its_article() -> None:
+    erratum = article("x", title="Erratum: " + TITLE, doi="10.5271/sjweh.3300", pages="300")
+    assert verdict(article("a"), erratum) is Verdict.DISTINCT
+
+
+def test_numbered_parts_and_trials_are_different_works() -> None:
+    one = article("1", title="FOCUS 1: a phase III trial of ceftaroline", doi=None, pages="19-32")
+    two = article("2", title="FOCUS 2: a phase III trial of ceftaroline", doi=None, pages="33-44")
+    assert verdict(one, two) is Verdict.DISTINCT
+    part1 = article("3", title="Evaluating systems - Part I", doi=None)
+    part2 = article("4", title="Evaluating systems - Part II", doi=None)
+    assert verdict(part1, part2) is Verdict.DISTINCT
+
+
+def test_different_pmids_are_different_records() -> None:
+    assert verdict(article("a", pmid="123"), article("b", pmid="456")) is Verdict.DISTINCT
+
+
+def test_different_authors_on_one_title_wait_for_a_person() -> None:
+    other = article("o", authors=("Brown, P.", "Green, Q."), doi=None)
+    assert verdict(article("a", doi=None), other) is Verdict.UNCERTAIN
+    result = deduplicate([article("a", doi=None), other])
+    assert [(p.a, p.b) for p in result.uncertain] == [("a", "o")]
