@@ -15,7 +15,7 @@ from typing import Any
 
 from ._keys import Keys
 
-WINDOW = 8
+WINDOW = 5
 MAX_BLOCK = 40
 
 

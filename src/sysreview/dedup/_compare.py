@@ -26,6 +26,8 @@ from ._keys import Keys
 TRUNCATED_MIN = 40
 #: ... and the length from which a prefix is taken for the same title.
 TRUNCATED_SURE = 100
+#: Below this title similarity, only the same place in a volume makes a pair one article.
+SIMILAR = 0.85
 #: Shortest title that counts when the other has a label in front of it.
 PREFIXED_MIN = 20
 
@@ -51,7 +53,7 @@ def title_similarity(a: Keys, b: Keys) -> float:
     because "Pleural tuberculosis" is also the start of "Pleural tuberculosis: an update"."""
     if a.compact == b.compact:
         return 1.0
-    similarity = Indel.normalized_similarity(a.title, b.title)
+    similarity = Indel.normalized_similarity(a.title, b.title, score_cutoff=SIMILAR)
     short, long = (
         (a.compact, b.compact) if len(a.compact) <= len(b.compact) else (b.compact, a.compact)
     )
@@ -180,7 +182,7 @@ def compare(a: Keys, b: Keys) -> Comparison:
     if a.pmid and b.pmid and a.pmid != b.pmid:
         return Comparison(Verdict.DISTINCT, 0.0, "different PMIDs")
     similarity = title_similarity(a, b)
-    if similarity < 0.85 and not _may_be_translation(a, b):
+    if similarity < SIMILAR and not _may_be_translation(a, b):
         return Comparison(Verdict.DISTINCT, similarity, "titles differ")
     found = evidence(a, b)
     if a.notice != b.notice:
@@ -194,7 +196,7 @@ def compare(a: Keys, b: Keys) -> Comparison:
         return _generic(similarity, found)
     if similarity >= 0.95:
         return _same_title(similarity, found, a, b)
-    if similarity >= 0.85:
+    if similarity >= SIMILAR:
         return _similar_title(similarity, found)
     return _other_title(similarity, found, a, b)
 
