@@ -62,6 +62,8 @@ RULES = {
     "ingest": {"errors", "model"},
     # the standalone table reader reuses ingest's field cleaning and tabular's reader
     "dedup": {"errors", "model", "ingest", "tabular"},
+    # the workflow reads where a record stands from prisma's record_state
+    "screening": {"errors", "model", "prisma", "tabular"},
 }
 
 

@@ -48,6 +48,7 @@ def test_nothing_leaks() -> None:
         "appraisal",
         "stats",
         "tabular",
+        "screening",
         "_fields",
     }
     assert public - set(sysreview.__all__) - submodules == set()

@@ -6,7 +6,8 @@
     ├── ParseError                 input file is malformed: names path, line, field
     │   └── DanglingReference      an id that points at nothing
     ├── DataError                  well-formed input that breaks a rule of the model
-    │   └── InsufficientData       too little data for the computation asked (k = 0, ...)
+    │   ├── InsufficientData       too little data for the computation asked (k = 0, ...)
+    │   └── WorkflowError          an action the screening workflow does not allow now
     ├── ConvergenceError           an iterative estimator did not converge
     ├── ReviewNotFound             no review in this directory or its parents
     ├── ReviewExists               ``init`` where a review already is
@@ -76,6 +77,12 @@ class DataError(SysreviewError):
 
 class InsufficientData(DataError):
     """Too little data for the computation asked for (no studies, no events, ...)."""
+
+
+class WorkflowError(DataError):
+    """An action the workflow does not allow at this point: deciding a record that is
+    a duplicate or has not reached the stage, an exclusion without its reason,
+    resolving a record that is not in conflict."""
 
 
 class ConvergenceError(SysreviewError):

@@ -149,6 +149,10 @@ class Protocol:
     comparator: str | None = None
     outcome: str | None = None
     registration: str | None = None
+    #: independent screening decisions each record needs at each stage
+    screening_reviewers: int = 2
+    #: the full-text exclusion reasons screeners choose from (empty: free text)
+    exclusion_reasons: tuple[str, ...] = ()
     criteria: tuple[Criterion, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     comparisons: tuple[Comparison, ...] = ()

@@ -12,6 +12,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .model import Decision, PrismaCounts, ReviewData, Stage, Verdict
 
@@ -33,53 +34,77 @@ class StageTotals:
         return dict(self.__dict__)
 
 
-def final_verdict(decisions: Iterable[Decision]) -> Verdict | None:
-    """The verdict that stands for one record at one stage, or None if open.
+RecordState = Literal["open", "agreed", "conflict", "resolved"]
 
-    A consensus decision (third reviewer or agreement meeting) settles it; without
-    one, every reviewer's latest decision must agree.
+
+def record_state(
+    decisions: Iterable[Decision], required: int = 1
+) -> tuple[RecordState, Verdict | None]:
+    """Where one record stands at one stage, and the verdict that stands (if any).
+
+    A consensus decision (third reviewer or agreement meeting) resolves it.  Without
+    one, the record is open until ``required`` reviewers have decided; then their
+    latest decisions agree or conflict — reviewers who disagree are a conflict at
+    once, even before all have decided.  At title/abstract "maybe" agrees with
+    "include" (both send the record on to full text, as in Covidence) and the record
+    stands as included if anyone said include.
     """
     ordered = sorted(decisions, key=lambda d: d.sequence)
     settled = [d for d in ordered if d.consensus]
     if settled:
-        return settled[-1].verdict
+        return "resolved", settled[-1].verdict
     latest: dict[str, Verdict] = {}
     for decision in ordered:
         latest[decision.reviewer] = decision.verdict
     verdicts = set(latest.values())
-    return verdicts.pop() if len(verdicts) == 1 else None
+    if verdicts == {"include", "maybe"} and ordered[0].stage == "title_abstract":
+        verdicts = {"include"}
+    if len(verdicts) > 1:
+        return "conflict", None
+    if not latest or len(latest) < required:
+        return "open", None
+    return "agreed", verdicts.pop()
 
 
-def _final(data: ReviewData, stage: Stage) -> tuple[dict[str, Verdict | None], dict[str, str]]:
+def final_verdict(decisions: Iterable[Decision], required: int = 1) -> Verdict | None:
+    """The verdict that stands for one record at one stage, or None while it is open
+    or in conflict (see :func:`record_state`)."""
+    return record_state(decisions, required)[1]
+
+
+def _final(
+    data: ReviewData, stage: Stage
+) -> tuple[dict[str, Verdict | None], dict[str, str], dict[str, RecordState]]:
     by_record: dict[str, list[Decision]] = {}
     for decision in data.decisions:
         if decision.stage == stage:
             by_record.setdefault(decision.record, []).append(decision)
-    finals = {record: final_verdict(ds) for record, ds in by_record.items()}
+    required = data.protocol.screening_reviewers
+    states = {record: record_state(ds, required) for record, ds in by_record.items()}
+    finals = {record: verdict for record, (_, verdict) in states.items()}
     reasons: dict[str, str] = {}
     for record, ds in by_record.items():
         deciding = [d for d in sorted(ds, key=lambda d: d.sequence) if d.verdict == finals[record]]
         settled = [d for d in deciding if d.consensus] or deciding
         if settled and settled[-1].reason:
             reasons[record] = settled[-1].reason
-    return finals, reasons
+    return finals, reasons, {record: state for record, (state, _) in states.items()}
 
 
 def stage_totals(data: ReviewData) -> list[StageTotals]:
     """Per-stage totals of the screening log (empty stages included)."""
     roots = [r.id for r in data.records if r.duplicate_of is None]
-    ta_final, _ = _final(data, "title_abstract")
-    ft_final, _ = _final(data, "full_text")
+    ta_final, _, ta_states = _final(data, "title_abstract")
+    ft_final, _, ft_states = _final(data, "full_text")
     ta_candidates = roots
     ft_candidates = [r for r in roots if ta_final.get(r) in ("include", "maybe")]
     out = []
-    for stage, candidates, finals in (
-        ("title_abstract", ta_candidates, ta_final),
-        ("full_text", ft_candidates, ft_final),
+    for stage, candidates, finals, states in (
+        ("title_abstract", ta_candidates, ta_final, ta_states),
+        ("full_text", ft_candidates, ft_final, ft_states),
     ):
         decided = Counter(finals.get(r) for r in candidates)
-        with_decisions = {d.record for d in data.decisions if d.stage == stage}
-        conflicts = sum(1 for r in candidates if r in with_decisions and finals.get(r) is None)
+        conflicts = sum(1 for r in candidates if states.get(r) == "conflict")
         out.append(
             StageTotals(
                 stage=stage,  # type: ignore[arg-type]
@@ -104,8 +129,8 @@ def derive(data: ReviewData) -> PrismaCounts:
     sources = {s.id: s.source for s in data.searches}
     identified = Counter(sources.get(r.search or "", "other") for r in data.records)
     roots = [r.id for r in data.records if r.duplicate_of is None]
-    ta_final, _ = _final(data, "title_abstract")
-    ft_final, ft_reasons = _final(data, "full_text")
+    ta_final, _, _ = _final(data, "title_abstract")
+    ft_final, ft_reasons, _ = _final(data, "full_text")
     to_full_text = [r for r in roots if ta_final.get(r) in ("include", "maybe")]
     ft_excluded = [r for r in to_full_text if ft_final.get(r) == "exclude"]
     return PrismaCounts(

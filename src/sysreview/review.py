@@ -20,10 +20,11 @@ import yaml
 
 from . import dedup, ingest, prisma
 from .bundle import read_bundle, write_bundle
-from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError
+from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError, WorkflowError
 from .integrity import problems
-from .model import DuplicatePair, PrismaCounts, Record, ReviewData, ReviewInfo, Search
+from .model import Decision, DuplicatePair, PrismaCounts, Record, ReviewData, ReviewInfo, Search
 from .prisma import Finding, StageTotals
+from .screening import _workflow as workflow
 from .store import Store, sqlite_url
 
 SETTINGS_FILE = "sysreview.yaml"
@@ -250,6 +251,58 @@ class Review:
         self.save(data)
         return summary
 
+    # --- screening ---------------------------------------------------------------
+
+    def decide(
+        self,
+        record: str,
+        verdict: str,
+        *,
+        reviewer: str,
+        stage: str = "title_abstract",
+        reason: str | None = None,
+        resolve: bool = False,
+    ) -> Decision:
+        """Log one reviewer's decision (or, with ``resolve``, the one that settles a
+        conflict) in one transaction; the workflow's rules are checked inside it."""
+        if verdict not in ("include", "exclude", "maybe"):
+            raise WorkflowError(f"verdict {verdict!r} is not include, exclude or maybe")
+        if stage not in workflow.STAGES:
+            raise WorkflowError(f"stage {stage!r} is not one of {', '.join(workflow.STAGES)}")
+        decision = Decision(
+            record=record,
+            stage=stage,
+            reviewer=reviewer,
+            verdict=verdict,  # type: ignore[arg-type]
+            reason=reason,
+            consensus=resolve,
+            decided_at=_now(),
+        )
+        return self.store.append_decision(decision, lambda data: workflow.check(data, decision))
+
+    def screening_item(
+        self, record: str, reviewer: str, stage: str = "title_abstract"
+    ) -> ScreeningItem:
+        """A record as ``reviewer`` may see it: blinded to others' decisions until
+        they have decided it themselves."""
+        data = self.data()
+        found = next((r for r in data.records if r.id == record), None)
+        if found is None:
+            raise WorkflowError(f"no record {record!r} in this review")
+        seen = workflow.visible(data, record, reviewer, stage)  # type: ignore[arg-type]
+        return ScreeningItem(found, stage, seen)
+
+    def next_to_screen(self, reviewer: str, stage: str = "title_abstract") -> ScreeningItem | None:
+        """The next record waiting for ``reviewer`` at ``stage`` (blinded), or None."""
+        record = workflow.next_record(self.data(), reviewer, stage)  # type: ignore[arg-type]
+        return None if record is None else self.screening_item(record, reviewer, stage)
+
+    def conflicts(self, stage: str = "title_abstract") -> list[workflow.Position]:
+        return workflow.conflicts(self.data(), stage)  # type: ignore[arg-type]
+
+    def agreement(self, stage: str = "title_abstract") -> workflow.StageAgreement:
+        return workflow.agreement(self.data(), stage)  # type: ignore[arg-type]
+
     def export(self, directory: str | Path) -> list[Path]:
         """Write the review as a bundle into ``directory``."""
         return write_bundle(self.data(), directory)
@@ -276,6 +329,15 @@ class Review:
         status = self.status()
         target.write_text(render_html(data, status.prisma, status.findings), encoding="utf-8")
         return target
+
+
+@dataclass(frozen=True)
+class ScreeningItem:
+    """What a screener sees: the record and the decisions they may see (blinding)."""
+
+    record: Record
+    stage: str
+    decisions: tuple[Decision, ...]
 
 
 @dataclass(frozen=True)

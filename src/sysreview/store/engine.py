@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +60,17 @@ def _alembic_config(connection: sa.Connection) -> Any:
     return config
 
 
+#: Alembic keeps its migration context in module state: one migration at a time per
+#: process (two screeners' threads opening one review must not race).
+_MIGRATING = threading.Lock()
+
+
 def migrate(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` in one transaction."""
     from alembic import command
 
     try:
-        with engine.begin() as connection:
+        with _MIGRATING, engine.begin() as connection:
             command.upgrade(_alembic_config(connection), revision)
     except sa.exc.OperationalError as exc:
         raise StoreError(

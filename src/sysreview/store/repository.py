@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -57,9 +58,44 @@ class Store:
 
     # --- reading ---------------------------------------------------------------
 
+    def append_decision(
+        self,
+        decision: model.Decision,
+        check: Callable[[model.ReviewData], None],
+    ) -> model.Decision:
+        """Log one decision in one transaction, without rewriting the review.
+
+        The record's row is locked first (``SELECT ... FOR UPDATE`` on PostgreSQL), so
+        two reviewers deciding the same record at the same moment are serialised:
+        ``check`` sees the other's decision, and neither is lost.  (SQLite, the
+        single-user default, serialises writers by locking the whole file.)  The
+        decision gets the next ``sequence``.
+        """
+        decisions = TABLES["decisions"]
+        records = TABLES["records"]
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    sa.select(records.c.id).where(records.c.id == decision.record).with_for_update()
+                )
+                check(self._read(connection))
+                last = connection.execute(
+                    sa.select(sa.func.max(decisions.c.sequence), sa.func.max(decisions.c.position))
+                ).one()
+                logged = dataclasses.replace(decision, sequence=(last[0] or 0) + 1)
+                row = next(_rows(_DECISIONS, model.ReviewData(review=_ANY, decisions=(logged,))))
+                row["position"] = (last[1] if last[1] is not None else -1) + 1
+                connection.execute(decisions.insert(), [row])
+        except sa.exc.IntegrityError as exc:
+            raise StoreError(f"the database refused the decision: {exc.orig}") from None
+        return logged
+
     def read(self) -> model.ReviewData:
         with self.engine.connect() as connection:
-            plain = {spec.name: _select(connection, spec) for spec in SPECS}
+            return self._read(connection)
+
+    def _read(self, connection: sa.Connection) -> model.ReviewData:
+        plain = {spec.name: _select(connection, spec) for spec in SPECS}
         if not plain["review"]:
             raise StoreError("the database holds no review", hint="run 'sysreview load BUNDLE'")
         protocol = plain["protocol"][0] if plain["protocol"] else {}
@@ -93,6 +129,10 @@ class Store:
 
     def is_empty(self) -> bool:
         return all(n == 0 for n in self.counts().values())
+
+
+_DECISIONS = next(spec for spec in SPECS if spec.name == "decisions")
+_ANY = model.ReviewInfo(id="-", title="-")
 
 
 def _insert_order() -> list[TableSpec]:

@@ -1,0 +1,192 @@
+"""The screening workflow as rules over the review's decision log.
+
+Two (``Protocol.screening_reviewers``) reviewers decide each record independently at
+title/abstract, then at full text; disagreement is a conflict a third reviewer (or
+the team, by consensus) resolves.  Decisions are never overwritten: a changed mind is
+a new decision, the latest per reviewer counts, and the log keeps the history.
+Blinding: until a reviewer has decided a record, they see nobody else's decision on
+it (a resolver sees them, to resolve).  Pure functions; the facade stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from ..errors import WorkflowError
+from ..model import Decision, Record, ReviewData, Stage, Verdict
+from ..prisma import RecordState, record_state
+from ._agreement import Agreement, cohen_kappa, fleiss_kappa, gwet_ac1
+
+STAGES: tuple[Stage, ...] = ("title_abstract", "full_text")
+
+
+@dataclass(frozen=True)
+class Position:
+    """One record at one stage: its state, the verdict that stands, who decided."""
+
+    record: str
+    stage: Stage
+    state: RecordState
+    verdict: Verdict | None
+    reviewers: tuple[str, ...]
+
+
+def _log(data: ReviewData, stage: Stage) -> dict[str, list[Decision]]:
+    by_record: dict[str, list[Decision]] = {}
+    for decision in sorted(data.decisions, key=lambda d: d.sequence):
+        if decision.stage == stage:
+            by_record.setdefault(decision.record, []).append(decision)
+    return by_record
+
+
+def candidates(data: ReviewData, stage: Stage) -> list[str]:
+    """Records screened at ``stage``: every reference (a group's root) at
+    title/abstract; at full text, those title/abstract screening sent on."""
+    roots = [r.id for r in data.records if r.duplicate_of is None]
+    if stage == "title_abstract":
+        return roots
+    required = data.protocol.screening_reviewers
+    log = _log(data, "title_abstract")
+    return [r for r in roots if record_state(log.get(r, ()), required)[1] in ("include", "maybe")]
+
+
+def position(data: ReviewData, record: str, stage: Stage) -> Position:
+    decisions = _log(data, stage).get(record, [])
+    state, verdict = record_state(decisions, data.protocol.screening_reviewers)
+    reviewers = tuple(dict.fromkeys(d.reviewer for d in decisions if not d.consensus))
+    return Position(record, stage, state, verdict, reviewers)
+
+
+def positions(data: ReviewData, stage: Stage) -> list[Position]:
+    log = _log(data, stage)
+    required = data.protocol.screening_reviewers
+    out = []
+    for record in candidates(data, stage):
+        decisions = log.get(record, [])
+        state, verdict = record_state(decisions, required)
+        reviewers = tuple(dict.fromkeys(d.reviewer for d in decisions if not d.consensus))
+        out.append(Position(record, stage, state, verdict, reviewers))
+    return out
+
+
+def conflicts(data: ReviewData, stage: Stage) -> list[Position]:
+    return [p for p in positions(data, stage) if p.state == "conflict"]
+
+
+def check(data: ReviewData, decision: Decision) -> None:
+    """Raise :class:`WorkflowError` if the workflow does not allow ``decision`` now."""
+    records = {r.id: r for r in data.records}
+    record = records.get(decision.record)
+    if record is None:
+        raise WorkflowError(f"no record {decision.record!r} in this review")
+    if record.duplicate_of is not None:
+        raise WorkflowError(
+            f"record {record.id!r} is a duplicate of {record.duplicate_of!r}",
+            hint=f"decide on {record.duplicate_of!r}, the reference it belongs to",
+        )
+    if decision.stage == "full_text":
+        _check_full_text(data, record, decision)
+    here = position(data, record.id, decision.stage)
+    if decision.consensus:
+        if here.state not in ("conflict", "resolved"):
+            raise WorkflowError(
+                f"record {record.id!r} is not in conflict at {decision.stage} ({here.state})",
+                hint="a resolving decision settles a disagreement between reviewers",
+            )
+        return
+    required = data.protocol.screening_reviewers
+    if decision.reviewer not in here.reviewers and len(here.reviewers) >= required:
+        raise WorkflowError(
+            f"record {record.id!r} already has {required} independent decisions at "
+            f"{decision.stage}",
+            hint="to settle a disagreement, resolve it (sysreview screen resolve)",
+        )
+
+
+def _check_full_text(data: ReviewData, record: Record, decision: Decision) -> None:
+    if record.id not in candidates(data, "full_text"):
+        raise WorkflowError(
+            f"record {record.id!r} was not included at title/abstract",
+            hint="full-text screening follows an include or maybe at title/abstract",
+        )
+    if decision.verdict == "maybe":
+        raise WorkflowError("at full text the verdict is include or exclude, not maybe")
+    if decision.verdict == "exclude":
+        reasons = data.protocol.exclusion_reasons
+        if not decision.reason:
+            listed = f" ({'; '.join(reasons)})" if reasons else ""
+            raise WorkflowError(f"a full-text exclusion needs a reason{listed}")
+        if reasons and decision.reason not in reasons:
+            raise WorkflowError(
+                f"{decision.reason!r} is not one of the protocol's exclusion reasons",
+                hint="choose one of: " + "; ".join(reasons),
+            )
+
+
+def visible(data: ReviewData, record: str, reviewer: str, stage: Stage) -> tuple[Decision, ...]:
+    """The decisions on ``record`` that ``reviewer`` may see: their own, and the
+    others' only once they have decided it themselves or it is in conflict (then
+    they are looking at it to resolve it).  Blinding lives here, not in a UI."""
+    decisions = _log(data, stage).get(record, [])
+    own = tuple(d for d in decisions if d.reviewer == reviewer)
+    if own or position(data, record, stage).state in ("conflict", "resolved"):
+        return tuple(decisions)
+    return ()
+
+
+def next_record(
+    data: ReviewData, reviewer: str, stage: Stage, order: Sequence[str] | None = None
+) -> str | None:
+    """The next record ``reviewer`` should screen: not yet decided by them and still
+    short of independent decisions; in ``order`` (a ranking) where given, else in
+    import order."""
+    required = data.protocol.screening_reviewers
+    open_records = {
+        p.record
+        for p in positions(data, stage)
+        if p.state == "open" and reviewer not in p.reviewers and len(p.reviewers) < required
+    }
+    for record in order if order is not None else candidates(data, stage):
+        if record in open_records:
+            return record
+    return None
+
+
+@dataclass(frozen=True)
+class StageAgreement:
+    stage: Stage
+    pairs: tuple[Agreement, ...]
+    overall: Agreement | None
+    conflicts_by_reason: dict[str, int]
+
+
+def agreement(data: ReviewData, stage: Stage) -> StageAgreement:
+    """Cohen's kappa per reviewer pair, Fleiss' kappa (or Gwet's AC1 when reviewers
+    per record vary) over all, and conflicts counted by the exclusion reason given."""
+    ratings: list[dict[str, str]] = []
+    by_reason: dict[str, int] = {}
+    for decisions in _log(data, stage).values():
+        latest = {d.reviewer: d for d in decisions if not d.consensus}
+        ratings.append({r: _category(d.verdict, stage) for r, d in latest.items()})
+        if len({_category(d.verdict, stage) for d in latest.values()}) > 1:
+            for d in latest.values():
+                if d.verdict == "exclude":
+                    key = d.reason or "(no reason given)"
+                    by_reason[key] = by_reason.get(key, 0) + 1
+    reviewers = sorted({r for item in ratings for r in item})
+    pairs = tuple(cohen_kappa(ratings, a, b) for a, b in combinations(reviewers, 2))
+    overall = _overall(ratings) if len(reviewers) > 2 else (pairs[0] if pairs else None)
+    return StageAgreement(stage, pairs, overall, dict(sorted(by_reason.items())))
+
+
+def _category(verdict: Verdict, stage: Stage) -> str:
+    return "include" if stage == "title_abstract" and verdict == "maybe" else verdict
+
+
+def _overall(ratings: Iterable[dict[str, str]]) -> Agreement:
+    rated = [item for item in ratings if len(item) >= 2]
+    if len({len(item) for item in rated}) == 1:
+        return fleiss_kappa(rated)
+    return gwet_ac1(rated)

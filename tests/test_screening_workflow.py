@@ -1,0 +1,206 @@
+"""Dual, blinded screening through the facade, on SQLite and PostgreSQL: independent
+decisions, conflicts and their resolution, reasons at full text, agreement, PRISMA
+counts from the log, and two reviewers deciding one record at the same moment."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from sysreview import Review
+from sysreview.errors import WorkflowError
+from sysreview.model import Protocol, Record, replace
+from sysreview.screening._agreement import cohen_kappa, fleiss_kappa, gwet_ac1
+
+REASONS = ("wrong population", "wrong intervention", "not a trial")
+
+
+def _review(tmp_path: Path, db_url: str, n: int = 6) -> Review:
+    review = Review.init(tmp_path / "rev", database=db_url)
+    data = review.data()
+    records = tuple(
+        Record(id=f"r{i}", search=None, title=f"Trial {i} of graded activity") for i in range(n)
+    )
+    records += (
+        Record(id="dup", search=None, title="Trial 0 of graded activity", duplicate_of="r0"),
+    )
+    protocol = Protocol(exclusion_reasons=REASONS)
+    review.save(replace(data, records=records, protocol=protocol))
+    return review
+
+
+def test_blinding_until_a_reviewer_has_decided(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url) as review:
+        review.decide("r0", "include", reviewer="ann")
+        assert review.screening_item("r0", "bob").decisions == ()  # bob has not decided
+        nxt = review.next_to_screen("bob")
+        assert nxt is not None and nxt.record.id == "r0" and nxt.decisions == ()
+        review.decide("r0", "exclude", reviewer="bob")
+        seen = review.screening_item("r0", "bob").decisions
+        assert [(d.reviewer, d.verdict) for d in seen] == [("ann", "include"), ("bob", "exclude")]
+        assert review.next_to_screen("ann").record.id == "r1"  # type: ignore[union-attr]
+
+
+def test_conflicts_are_found_and_resolved_by_a_third_reviewer(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url) as review:
+        review.decide("r1", "include", reviewer="ann")
+        review.decide("r1", "exclude", reviewer="bob")
+        review.decide("r2", "include", reviewer="ann")
+        review.decide("r2", "maybe", reviewer="bob")  # maybe agrees with include at T/A
+        assert [c.record for c in review.conflicts()] == ["r1"]
+        assert review.screening_item("r1", "cat").decisions  # a resolver sees them
+        with pytest.raises(WorkflowError, match="already has 2 independent decisions"):
+            review.decide("r1", "include", reviewer="cat")
+        with pytest.raises(WorkflowError, match="not in conflict"):
+            review.decide("r2", "exclude", reviewer="cat", resolve=True)
+        review.decide("r1", "include", reviewer="cat", resolve=True)
+        assert review.conflicts() == []
+        totals = review.status().stages[0]
+        assert (totals.included, totals.conflicts, totals.decisions) == (2, 0, 5)
+
+
+def test_a_changed_mind_keeps_the_history(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url) as review:
+        review.decide("r3", "include", reviewer="ann")
+        review.decide("r3", "exclude", reviewer="bob")
+        review.decide("r3", "exclude", reviewer="ann")  # ann changes her mind: agreement
+        assert review.conflicts() == []
+        log = [(d.reviewer, d.verdict, d.sequence) for d in review.data().decisions]
+        assert log == [("ann", "include", 1), ("bob", "exclude", 2), ("ann", "exclude", 3)]
+
+
+def test_the_workflow_refuses_what_it_does_not_allow(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url) as review:
+        with pytest.raises(WorkflowError, match="duplicate of 'r0'"):
+            review.decide("dup", "include", reviewer="ann")
+        with pytest.raises(WorkflowError, match="not included at title/abstract"):
+            review.decide("r4", "include", reviewer="ann", stage="full_text")
+        for reviewer in ("ann", "bob"):
+            review.decide("r4", "include", reviewer=reviewer)
+        with pytest.raises(WorkflowError, match="needs a reason"):
+            review.decide("r4", "exclude", reviewer="ann", stage="full_text")
+        with pytest.raises(WorkflowError, match="not one of the protocol's exclusion reasons"):
+            review.decide("r4", "exclude", reviewer="ann", stage="full_text", reason="boring")
+        with pytest.raises(WorkflowError, match="not maybe"):
+            review.decide("r4", "maybe", reviewer="ann", stage="full_text")
+        with pytest.raises(WorkflowError, match="verdict 'yes'"):
+            review.decide("r4", "yes", reviewer="ann")
+        assert len(review.data().decisions) == 2  # nothing refused was logged
+
+
+def test_prisma_counts_come_from_the_decisions(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url) as review:
+        plan = {"r0": "include", "r1": "include", "r2": "exclude", "r3": "exclude", "r4": "maybe"}
+        for record, verdict in plan.items():
+            for reviewer in ("ann", "bob"):
+                review.decide(record, verdict, reviewer=reviewer)
+        review.decide("r0", "include", reviewer="ann", stage="full_text")
+        review.decide("r0", "include", reviewer="bob", stage="full_text")
+        for reviewer in ("ann", "bob"):
+            review.decide(
+                "r1", "exclude", reviewer=reviewer, stage="full_text", reason="not a trial"
+            )
+        p = review.status().prisma
+        assert (p.duplicates_removed, p.screened, p.excluded_screening) == (1, 6, 2)
+        # r5 is still open: screened counts every reference, excluded only the decided
+        assert (p.fulltext_assessed, p.fulltext_excluded) == (2, 1)
+        assert p.fulltext_excluded_by_reason == {"not a trial": 1}
+
+
+def test_agreement_per_pair_and_overall(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url) as review:
+        votes = {"ann": "iieeee", "bob": "ieeeei"}
+        for reviewer, verdicts in votes.items():
+            for i, v in enumerate(verdicts):
+                review.decide(f"r{i}", "include" if v == "i" else "exclude", reviewer=reviewer)
+        result = review.agreement()
+        (pair,) = result.pairs
+        # 4/6 agree; each includes 2/6: pe = (2*2 + 4*4)/36 = 20/36
+        # kappa = (24/36 - 20/36) / (16/36) = 0.25
+        assert pair.percent == pytest.approx(4 / 6, abs=1e-12)
+        assert pair.kappa == pytest.approx(0.25, abs=1e-12)
+        assert result.conflicts_by_reason == {"(no reason given)": 2}
+
+
+def test_kappa_by_hand() -> None:
+    a = "IIIEEEEEEE"
+    b = "IIEEEEEEEI"
+    ratings = [{"a": x, "b": y} for x, y in zip(a, b, strict=True)]
+    # po = 0.8; pe = 0.3*0.3 + 0.7*0.7 = 0.58; kappa = 0.22/0.42
+    assert cohen_kappa(ratings, "a", "b").kappa == pytest.approx(0.22 / 0.42, abs=1e-12)
+    assert fleiss_kappa(ratings).kappa == pytest.approx(0.22 / 0.42, abs=1e-12)
+    # AC1: pe = (0.3*0.7 + 0.7*0.3) / (2 - 1) = 0.42 -> (0.8 - 0.42) / 0.58
+    assert gwet_ac1(ratings).ac1 == pytest.approx(0.38 / 0.58, abs=1e-12)
+    three = [{"a": x, "b": y, "c": y} for x, y in zip(a, b, strict=True)]
+    fleiss = fleiss_kappa(three)
+    assert fleiss.items == 10 and fleiss.kappa is not None and 0 < fleiss.kappa < 1
+    with pytest.raises(ValueError, match="same number of raters"):
+        fleiss_kappa([{"a": "I", "b": "I"}, {"a": "I", "b": "E", "c": "E"}])
+    assert cohen_kappa([{"a": "E", "b": "E"}], "a", "b").kappa is None  # pe = 1
+
+
+@pytest.mark.postgres
+def test_two_reviewers_deciding_one_record_at_once_lose_nothing(
+    tmp_path: Path, pg_url: str
+) -> None:
+    _review(tmp_path, pg_url, n=40).close()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def screen(reviewer: str) -> None:
+        try:
+            with Review.open(tmp_path / "rev") as review:
+                for i in range(40):
+                    if i % 10 == 0:
+                        barrier.wait(timeout=30)
+                    review.decide(f"r{i}", "include" if i % 3 else "exclude", reviewer=reviewer)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=screen, args=(name,)) for name in ("ann", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    with Review.open(tmp_path / "rev") as review:
+        decisions = review.data().decisions
+        assert len(decisions) == 80
+        assert {(d.record, d.reviewer) for d in decisions} == {
+            (f"r{i}", name) for i in range(40) for name in ("ann", "bob")
+        }
+        assert review.status().stages[0].included == 26
+
+
+@pytest.mark.postgres
+def test_a_third_reviewer_racing_two_others_is_refused_not_counted(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The record's row lock serialises deciders: of three racing for a record that
+    needs two independent decisions, exactly two are logged."""
+    _review(tmp_path, pg_url, n=12).close()
+    barrier = threading.Barrier(3)
+    refused: list[str] = []
+
+    def screen(reviewer: str) -> None:
+        with Review.open(tmp_path / "rev") as review:
+            for i in range(12):
+                barrier.wait(timeout=30)
+                try:
+                    review.decide(f"r{i}", "exclude", reviewer=reviewer)
+                except WorkflowError:
+                    refused.append(f"r{i}")
+
+    threads = [threading.Thread(target=screen, args=(n,)) for n in ("ann", "bob", "cat")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(refused) == sorted(f"r{i}" for i in range(12))
+    with Review.open(tmp_path / "rev") as review:
+        per_record = {}
+        for d in review.data().decisions:
+            per_record[d.record] = per_record.get(d.record, 0) + 1
+        assert per_record == {f"r{i}": 2 for i in range(12)}
