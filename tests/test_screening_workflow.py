@@ -4,6 +4,7 @@ counts from the log, and two reviewers deciding one record at the same moment.""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -204,3 +205,25 @@ def test_a_third_reviewer_racing_two_others_is_refused_not_counted(
         for d in review.data().decisions:
             per_record[d.record] = per_record.get(d.record, 0) + 1
         assert per_record == {f"r{i}": 2 for i in range(12)}
+
+
+def test_screen_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sysreview.cli import main
+
+    _review(tmp_path, f"sqlite:///{tmp_path / 'r.db'}").close()
+    rev = ["--review", str(tmp_path / "rev")]
+    assert main([*rev, "screen", "next", "--reviewer", "ann"]) == 0
+    assert "[r0] Trial 0 of graded activity" in capsys.readouterr().out
+    assert main([*rev, "screen", "decide", "r0", "include", "--reviewer", "ann"]) == 0
+    assert main([*rev, "screen", "decide", "r0", "exclude", "--reviewer", "bob"]) == 0
+    capsys.readouterr()
+    assert main([*rev, "screen", "conflicts", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"record": "r0", "decisions": {"ann": ["include", None], "bob": ["exclude", None]}}
+    ]
+    assert main([*rev, "screen", "resolve", "r0", "include", "--reviewer", "cat"]) == 0
+    assert main([*rev, "screen", "decide", "r0", "exclude", "--stage", "ft"]) == 65
+    assert "needs a reason" in capsys.readouterr().err
+    assert main([*rev, "screen", "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["totals"]["included"] == 1 and stats["pairs"][0]["kappa"] == 0.0

@@ -4,9 +4,7 @@ person's judgement."""
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,13 +15,6 @@ import click
 
 from .. import dedup, model
 from . import review_commands
-
-_REVIEWER = click.option(
-    "--reviewer",
-    default=lambda: os.environ.get("SYSREVIEW_REVIEWER") or getpass.getuser(),
-    show_default="$SYSREVIEW_REVIEWER or your login",
-    help="Who is judging (kept with each judgement).",
-)
 
 
 @contextmanager
@@ -159,7 +150,7 @@ def _show(pair: model.DuplicatePair, records: dict[str, model.Record]) -> None:
 @dedup_group.command("review")
 @click.option("--list", "list_only", is_flag=True, help="List the queue and stop.")
 @click.option("--json", "as_json", is_flag=True, help="With --list: print the queue as JSON.")
-@_REVIEWER
+@review_commands.REVIEWER
 @click.pass_context
 def review_pairs(ctx: click.Context, list_only: bool, as_json: bool, reviewer: str) -> None:
     """Walk the uncertain pairs: [d]uplicate, [n]ot a duplicate, [s]kip, [q]uit.
@@ -200,7 +191,7 @@ def _list(pairs: list[model.DuplicatePair], as_json: bool) -> None:
 @click.argument("a")
 @click.argument("b")
 @click.argument("verdict", type=click.Choice(["duplicate", "distinct"]))
-@_REVIEWER
+@review_commands.REVIEWER
 @click.pass_context
 def decide(ctx: click.Context, a: str, b: str, verdict: str, reviewer: str) -> None:
     """Judge records A and B duplicate or distinct (kept on every later run)."""
@@ -211,7 +202,7 @@ def decide(ctx: click.Context, a: str, b: str, verdict: str, reviewer: str) -> N
 
 @dedup_group.command("undo")
 @click.argument("record")
-@_REVIEWER
+@review_commands.REVIEWER
 @click.pass_context
 def undo(ctx: click.Context, record: str, reviewer: str) -> None:
     """Take RECORD out of its duplicate group (it stays out on later runs)."""

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 from pathlib import Path
 
 import click
 
 from ..review import Review, Status
+
+#: who is deciding: kept with each decision and judgement
+REVIEWER = click.option(
+    "--reviewer",
+    default=lambda: os.environ.get("SYSREVIEW_REVIEWER") or getpass.getuser(),
+    show_default="$SYSREVIEW_REVIEWER or your login",
+    help="Who is judging (kept with each judgement).",
+)
 
 
 def open_review(ctx: click.Context) -> Review:

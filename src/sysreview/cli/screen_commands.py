@@ -1,0 +1,181 @@
+"""``sysreview screen``: blinded dual screening from the terminal (until the web app):
+next, decide, conflicts, resolve, stats."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import click
+
+from .. import model
+from . import review_commands
+
+_STAGES = {"ta": "title_abstract", "ft": "full_text"}
+_STAGE = click.option(
+    "--stage",
+    type=click.Choice(["ta", "ft", "title_abstract", "full_text"]),
+    default="ta",
+    show_default=True,
+    help="title/abstract (ta) or full text (ft).",
+)
+_STOP = frozenset({"about", "after", "among", "their", "there", "these", "those", "which"})
+
+
+def _stage(value: str) -> str:
+    return _STAGES.get(value, value)
+
+
+def _keywords(protocol: model.Protocol) -> set[str]:
+    """Words of five letters or more from the protocol's PICO and inclusion criteria."""
+    text = " ".join(
+        [protocol.population or "", protocol.intervention or "", protocol.outcome or ""]
+        + [c.text for c in protocol.criteria if c.kind == "inclusion"]
+    )
+    return {w for w in re.findall(r"[^\W\d_]{5,}", text.lower()) if w not in _STOP}
+
+
+def _highlight(text: str, keywords: set[str]) -> str:
+    if not keywords:
+        return text
+    return re.sub(
+        r"[^\W\d_]{5,}",
+        lambda m: (
+            click.style(m.group(0), bold=True) if m.group(0).lower() in keywords else m.group(0)
+        ),
+        text,
+    )
+
+
+@click.group("screen")
+def screen() -> None:
+    """Screen records: each needs independent decisions by two reviewers (the
+    protocol's screening_reviewers); disagreements are resolved by a third."""
+
+
+@screen.command("next")
+@_STAGE
+@review_commands.REVIEWER
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.pass_context
+def next_(ctx: click.Context, stage: str, reviewer: str, as_json: bool) -> None:
+    """Show the next record waiting for you (others' decisions stay hidden)."""
+    with review_commands.open_review(ctx) as review:
+        item = review.next_to_screen(reviewer, _stage(stage))
+        keywords = _keywords(review.data().protocol)
+    if item is None:
+        click.echo(f"nothing waits for {reviewer} at {_stage(stage)}")
+        return
+    record = item.record
+    if as_json:
+        shown = {"id": record.id, "title": record.title, "abstract": record.abstract,
+                 "authors": list(record.authors), "year": record.year,
+                 "journal": record.journal, "doi": record.doi}  # fmt: skip
+        click.echo(json.dumps(shown, ensure_ascii=False))
+        return
+    click.echo(f"[{record.id}] {_highlight(record.title or '(no title)', keywords)}")
+    click.echo(
+        f"{'; '.join(record.authors[:6])} {record.year or ''} {record.journal or ''}".strip()
+    )
+    if record.abstract:
+        click.echo()
+        click.echo(_highlight(record.abstract, keywords))
+    click.echo(f"\nsysreview screen decide {record.id} include|exclude|maybe")
+
+
+@screen.command("decide")
+@click.argument("record")
+@click.argument("verdict", type=click.Choice(["include", "exclude", "maybe"]))
+@click.option("--reason", help="Why (required for a full-text exclusion).")
+@_STAGE
+@review_commands.REVIEWER
+@click.pass_context
+def decide(
+    ctx: click.Context, record: str, verdict: str, reason: str | None, stage: str, reviewer: str
+) -> None:
+    """Record your decision on RECORD (a later decision replaces yours; the log keeps both)."""
+    with review_commands.open_review(ctx) as review:
+        logged = review.decide(
+            record, verdict, reviewer=reviewer, stage=_stage(stage), reason=reason
+        )
+    click.echo(f"{logged.record}: {logged.verdict} by {logged.reviewer} at {logged.stage}")
+
+
+@screen.command("resolve")
+@click.argument("record")
+@click.argument("verdict", type=click.Choice(["include", "exclude", "maybe"]))
+@click.option("--reason", help="Why (required for a full-text exclusion).")
+@_STAGE
+@review_commands.REVIEWER
+@click.pass_context
+def resolve(
+    ctx: click.Context, record: str, verdict: str, reason: str | None, stage: str, reviewer: str
+) -> None:
+    """Settle a conflict on RECORD (third reviewer, or the team's consensus)."""
+    with review_commands.open_review(ctx) as review:
+        logged = review.decide(
+            record, verdict, reviewer=reviewer, stage=_stage(stage), reason=reason, resolve=True
+        )
+    click.echo(f"{logged.record}: resolved as {logged.verdict} by {logged.reviewer}")
+
+
+@screen.command("conflicts")
+@_STAGE
+@click.option("--json", "as_json", is_flag=True, help="Print the conflicts as JSON.")
+@click.pass_context
+def conflicts(ctx: click.Context, stage: str, as_json: bool) -> None:
+    """Records whose reviewers disagree, with each reviewer's latest decision."""
+    with review_commands.open_review(ctx) as review:
+        found = review.conflicts(_stage(stage))
+        data = review.data()
+    latest: dict[str, dict[str, Any]] = {}
+    for d in sorted(data.decisions, key=lambda d: d.sequence):
+        if d.stage == _stage(stage) and not d.consensus:
+            latest.setdefault(d.record, {})[d.reviewer] = [d.verdict, d.reason]
+    rows: list[dict[str, Any]] = [
+        {"record": p.record, "decisions": latest.get(p.record, {})} for p in found
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        votes = ", ".join(
+            f"{r}: {v}{f' ({why})' if why else ''}" for r, (v, why) in row["decisions"].items()
+        )
+        click.echo(f"{row['record']}\t{votes}")
+    click.echo(f"{len(rows)} conflicts at {_stage(stage)}")
+
+
+@screen.command("stats")
+@_STAGE
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, stage: str, as_json: bool) -> None:
+    """Progress, conflicts and agreement (Cohen's kappa per pair, Fleiss or Gwet overall)."""
+    with review_commands.open_review(ctx) as review:
+        totals = next(t for t in review.status().stages if t.stage == _stage(stage))
+        agreement = review.agreement(_stage(stage))
+    body = {
+        "totals": totals.to_dict(),
+        "pairs": [a.to_dict() for a in agreement.pairs],
+        "overall": agreement.overall.to_dict() if agreement.overall else None,
+        "conflicts_by_reason": agreement.conflicts_by_reason,
+    }
+    if as_json:
+        click.echo(json.dumps(body, indent=2))
+        return
+    t = totals
+    click.echo(
+        f"{t.stage}: {t.candidates} records; {t.included} included, {t.excluded} excluded, "
+        f"{t.maybe} maybe, {t.conflicts} conflicts, {t.undecided} open; "
+        f"{t.decisions} decisions"
+    )
+    for a in agreement.pairs:
+        kappa = "undefined" if a.kappa is None else f"{a.kappa:.3f}"
+        click.echo(f"  {' & '.join(a.raters)}: {a.items} records, agreement {a.percent:.1%}, "
+                   f"kappa {kappa}, AC1 {a.ac1 if a.ac1 is None else round(a.ac1, 3)}")  # fmt: skip
+
+
+def register(group: click.Group) -> None:
+    group.add_command(screen)
