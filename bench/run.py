@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import dedup_bench
 import ingest_bench
 import stats_bench
 
@@ -37,6 +38,7 @@ def main() -> None:
     sections = [
         ("Statistics core: DL and REML meta-analysis", stats_bench.run()),
         ("Import: RIS throughput against rispy", ingest_bench.run()),
+        ("Deduplication against bib-dedupe", dedup_bench.run()),
     ]
     text = [
         "# Benchmarks",

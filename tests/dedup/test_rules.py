@@ -80,8 +80,9 @@ def test_journal_abbreviations(a: str, b: str, match: bool) -> None:
 
 
 def test_numbers_in_titles_roman_as_digits() -> None:
-    assert title_numbers("type ii diabetes phase i trial") == {"2", "1"}
-    assert title_numbers("can i return to work") == frozenset()
+    assert title_numbers("type ii diabetes phase i trial") == ("1", "2")
+    assert title_numbers("can i return to work") == ()
+    assert title_numbers("part 2 part 2") == ("2", "2")
 
 
 # --- what is one reference ---------------------------------------------------------
@@ -152,6 +153,12 @@ def test_numbered_parts_and_trials_are_different_works() -> None:
     one = article("1", title="FOCUS 1: a phase III trial of ceftaroline", doi=None, pages="19-32")
     two = article("2", title="FOCUS 2: a phase III trial of ceftaroline", doi=None, pages="33-44")
     assert verdict(one, two) is Verdict.DISTINCT
+    repeated = article("5", title="ASCO 2009 solid tumours: part 2: Part 1", doi=None)
+    other = article("6", title="ASCO 2009 solid tumours: part 2: Part 2", doi=None)
+    assert verdict(repeated, other) is Verdict.DISTINCT
+    dropped = article("7", title="Integrin (alpha)v(beta)3 in phase 2", doi=None)
+    kept = article("8", title="Integrin alphavbeta3 in phase 2", doi=None)
+    assert verdict(dropped, kept) is Verdict.DUPLICATE  # one source lost the 3
     part1 = article("3", title="Evaluating systems - Part I", doi=None)
     part2 = article("4", title="Evaluating systems - Part II", doi=None)
     assert verdict(part1, part2) is Verdict.DISTINCT

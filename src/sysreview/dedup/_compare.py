@@ -16,6 +16,7 @@ A false merge removes an eligible study from a review, so every rule errs toward
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -64,6 +65,14 @@ def title_similarity(a: Keys, b: Keys) -> float:
     if len(short) >= PREFIXED_MIN and long.endswith(short):
         return max(similarity, 0.9)  # "SIM Competition Paper - The Application Profile"
     return similarity
+
+
+def _numbers_conflict(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Each title has a number the other lacks (counted with repeats): "FOCUS 1" /
+    "FOCUS 2", "part 2: part 1" / "part 2: part 2" — but not a number one source
+    dropped ("integrin alphavbeta3" / "integrin (alpha)v(beta)3")."""
+    left, right = Counter(a), Counter(b)
+    return bool(left - right) and bool(right - left)
 
 
 def _contains(a: Keys, b: Keys) -> bool:
@@ -189,7 +198,7 @@ def compare(a: Keys, b: Keys) -> Comparison:
         return Comparison(
             Verdict.DISTINCT, similarity, "a notice (erratum, reply, comment) and its target"
         )
-    if a.numbers - b.numbers and b.numbers - a.numbers and not _contains(a, b):
+    if _numbers_conflict(a.numbers, b.numbers) and not _contains(a, b):
         verdict = Verdict.UNCERTAIN if found.doi else Verdict.DISTINCT
         return Comparison(verdict, similarity, "titles carry different numbers")
     if a.generic or b.generic:

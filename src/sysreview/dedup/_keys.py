@@ -34,7 +34,8 @@ _GENERIC = re.compile(
     r"abstracts?|poster(?: session)?s?|announcements?|acknowledge?ments?|reviewers?|"
     r"notice of retraction|call for papers|(?:about|from) the editors?|guest editorial)"
     r"(?: \d+)?$"
-    r"|^remarks from\b|\beditor s (?:comments|introduction|note)\b|\bfrom the editors?\b"
+    r"|^errata notes$|^remarks from\b|\beditor s (?:comments|introduction|note)\b"
+    r"|\bfrom the editors?\b"
 )
 #: Items about another item: an erratum, a reply or a comment shares its target's title.
 _NOTICE = re.compile(
@@ -123,20 +124,21 @@ def first_number(value: str | None) -> str | None:
     return match.group(0).lstrip("0") or "0" if match else None
 
 
-def title_numbers(title: str) -> frozenset[str]:
+def title_numbers(title: str) -> tuple[str, ...]:
     """Numbers that tell works apart ("FOCUS 1" / "FOCUS 2", "Part I" / "Part II"),
-    roman numerals as digits so "type II" and "type 2" agree."""
-    found = set()
+    roman numerals as digits so "type II" and "type 2" agree; sorted, with repeats
+    ("part 2: part 1" is not "part 2: part 2")."""
+    found = []
     previous = ""
     for word in title.split():
         if word.isdigit():
-            found.add(word.lstrip("0") or "0")
+            found.append(word.lstrip("0") or "0")
         elif word in _ROMAN:
-            found.add(_ROMAN[word])
+            found.append(_ROMAN[word])
         elif word == "i" and previous in _COUNTED:
-            found.add("1")  # "Part I", but not the pronoun
+            found.append("1")  # "Part I", but not the pronoun
         previous = word
-    return frozenset(found)
+    return tuple(sorted(found))
 
 
 _RANGE = re.compile(r"^\D{0,2}(\d+)\s*[-–]\s*\D{0,2}(\d+)")
@@ -157,7 +159,7 @@ class Keys:
     compact: str
     generic: bool
     notice: bool
-    numbers: frozenset[str]
+    numbers: tuple[str, ...]
     surnames: tuple[str, ...]
     author_set: frozenset[str]
     year: int | None
