@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import dedup_bench
 import ingest_bench
+import screening_bench
 import stats_bench
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +40,7 @@ def main() -> None:
         ("Statistics core: DL and REML meta-analysis", stats_bench.run()),
         ("Import: RIS throughput against rispy", ingest_bench.run()),
         ("Deduplication against bib-dedupe", dedup_bench.run()),
+        ("Screening prioritisation against ASReview LAB", screening_bench.run()),
     ]
     text = [
         "# Benchmarks",

@@ -58,7 +58,7 @@ RULES = {
     "report": PURE | {"appraisal", "prisma"},
     "stats": {"errors"},
     "tabular": {"errors"},
-    "cli": {"review", "errors", "__init__", "stats", "ingest", "dedup", "model"},
+    "cli": {"review", "errors", "__init__", "stats", "ingest", "dedup", "model", "screening"},
     "ingest": {"errors", "model"},
     # the standalone table reader reuses ingest's field cleaning and tabular's reader
     "dedup": {"errors", "model", "ingest", "tabular"},

@@ -14,7 +14,14 @@ import click
 
 from .. import __version__
 from ..errors import SysreviewError
-from . import dedup_commands, ingest_commands, meta_command, review_commands, screen_commands
+from . import (
+    dedup_commands,
+    ingest_commands,
+    meta_command,
+    review_commands,
+    screen_commands,
+    screening_commands,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,6 +44,7 @@ cli.add_command(meta_command.meta)
 cli.add_command(ingest_commands.convert)
 dedup_commands.register(cli)
 screen_commands.register(cli)
+screening_commands.register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

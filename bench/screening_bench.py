@@ -1,0 +1,378 @@
+"""Benchmark screening prioritisation against ASReview LAB, in one run on the same
+labelled sets and the same prior knowledge, and report the stopping rules.
+
+ASReview runs as ``asreview simulate DATA --ai elas_u4 --prior-idx I E --seed S``
+(a subprocess; found beside this Python, or at $SYSREVIEW_ASREVIEW).  Its screening
+order is read from the project file (``results.db``: ``results`` in insertion order,
+record ids mapped to dataset rows).  ASReview stops at the last relevant record;
+the rest of the order cannot change any metric.
+
+Protocol (shared/data/screening/README.md): priors 1 relevant + 1 irrelevant drawn
+with ``numpy.random.default_rng(seed)``; metrics leave them out.  Public sets: seeds
+0, 1, 2; extra sets: seed 0 only, for both tools, to keep the run short.  Prints a
+Markdown section; ``python bench/screening_bench.py`` runs it alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sysreview import screening
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening"
+SEEDS_PUBLIC = (0, 1, 2)
+SEEDS_EXTRA = (0,)
+TA_LABEL = "label_abstract_screening"
+# the README's anchors, used only when ASReview cannot run here
+README_ANCHORS = {
+    "Bannach-Brown_2019": 42.2,
+    "Cohen_2006_ADHD": 50.5,
+    "Jeyaraman_2020": 64.0,
+    "Kitchenham_2010": 67.0,
+    "Meijboom_2021": 74.9,
+    "Nagtegaal_2019": 72.9,
+}
+
+
+@dataclass
+class Run:
+    dataset: str
+    label: str
+    seed: int
+    tool: str
+    records: int
+    wss95: float
+    recall_10: float
+    cpu: float
+    stops: list[screening.StopPoint]
+
+
+def asreview_executable() -> str | None:
+    override = os.environ.get("SYSREVIEW_ASREVIEW")
+    beside = Path(sys.executable).parent / "asreview"
+    for candidate in (override, str(beside) if beside.exists() else None, shutil.which("asreview")):
+        if candidate:
+            return candidate
+    return None
+
+
+def asreview_version(exe: str) -> str | None:
+    try:
+        out = subprocess.run(
+            [exe, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tempfile.gettempdir(),  # ASReview leaves a request cache where it runs
+        )
+    except OSError:
+        return None
+    return out.stdout.strip() or out.stderr.strip() or None
+
+
+def _criteria(stem: str) -> str | None:
+    path = DATA / "criteria" / f"{stem}.txt"
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def _with_label(path: Path, label: str, folder: str) -> Path:
+    """A copy of ``path`` whose ``label_included`` is ``label``: ASReview simulates
+    with the column it recognises, so title/abstract labels must be moved there."""
+    if label == "label_included":
+        return path
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    copy = Path(folder) / path.name
+    with copy.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "abstract", "label_included"])
+        writer.writerows([r["title"], r["abstract"], r[label]] for r in rows)
+    return copy
+
+
+def asreview_order(
+    exe: str, path: Path, label: str, prior: tuple[int, int], seed: int
+) -> tuple[list[int], float]:
+    """ASReview's screening order (dataset rows) and the CPU seconds it took."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "sim.asreview"
+        path = _with_label(path, label, tmp)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(
+            [
+                exe,
+                "simulate",
+                str(path),
+                "--ai",
+                "elas_u4",
+                "--prior-idx",
+                str(prior[0]),
+                str(prior[1]),
+                "--seed",
+                str(seed),
+                "-o",
+                str(project),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=3600,
+            cwd=tmp,  # ASReview leaves a request cache in its working directory
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        with zipfile.ZipFile(project) as archive:
+            archive.extract("results.db", tmp)
+        db = sqlite3.connect(Path(tmp) / "results.db")
+        try:
+            row_of = dict(db.execute("SELECT record_id, dataset_row FROM record"))
+            screened = [
+                row_of[r] for (r,) in db.execute("SELECT record_id FROM results ORDER BY rowid")
+            ]
+        finally:
+            db.close()
+    return screened, cpu
+
+
+def _complete(order: list[int], n: int) -> list[int]:
+    seen = set(order)
+    return order + [i for i in range(n) if i not in seen]
+
+
+def run_one(task: tuple[str, str, str, int]) -> Run:
+    tool, path_text, label, seed = task
+    path = Path(path_text)
+    records = screening.read_labelled(path, label=label)
+    y = records.labels
+    prior = screening.prior_knowledge(y, seed)
+    if tool == "sysreview":
+        result = screening.simulate(records, seeds=(seed,), criteria=_criteria(path.stem))
+        only = result.runs[0]
+        return Run(
+            dataset=path.stem,
+            label=label,
+            seed=seed,
+            tool=tool,
+            records=len(y),
+            wss95=only.metrics.wss95,
+            recall_10=only.metrics.recall_10,
+            cpu=only.cpu_seconds,
+            stops=list(only.stops),
+        )
+    exe = asreview_executable()
+    assert exe is not None
+    screened, cpu = asreview_order(exe, path, label, prior, seed)
+    order = _complete(screened, len(y))
+    metrics = screening.screening_metrics(order, y, prior)
+    return Run(
+        dataset=path.stem,
+        label=label,
+        seed=seed,
+        tool=tool,
+        records=len(y),
+        wss95=metrics.wss95,
+        recall_10=metrics.recall_10,
+        cpu=cpu,
+        stops=[],
+    )
+
+
+def tasks(have_asreview: bool) -> list[tuple[str, str, str, int]]:
+    """Public final labels first, then the extra sets, then title/abstract labels:
+    the order that matters most if a run is cut short (see the cache below)."""
+    tools = ("sysreview", "asreview") if have_asreview else ("sysreview",)
+    public = sorted((DATA / "public").glob("*.csv"))
+    extra = sorted((DATA / "extra").glob("*.csv"))
+    with_ta = [p for p in public if TA_LABEL in p.open(encoding="utf-8").readline()]
+    plan = [(p, "label_included", SEEDS_PUBLIC) for p in public]
+    plan += [(p, "label_included", SEEDS_EXTRA) for p in extra]
+    plan += [(p, TA_LABEL, SEEDS_PUBLIC) for p in with_ta]
+    return [
+        (tool, str(path), label, seed)
+        for path, label, seeds in plan
+        for seed in seeds
+        for tool in tools
+    ]
+
+
+def _to_json(run: Run) -> str:
+    body = asdict(run)
+    for stop in body["stops"]:
+        stop.pop("met_target", None)
+    return json.dumps(body)
+
+
+def _from_json(line: str) -> Run:
+    body = json.loads(line)
+    body["stops"] = [screening.StopPoint(**s) for s in body["stops"]]
+    return Run(**body)
+
+
+def _key(run_or_task: Run | tuple[str, str, str, int]) -> tuple[str, str, str, int]:
+    if isinstance(run_or_task, Run):
+        return (run_or_task.tool, run_or_task.dataset, run_or_task.label, run_or_task.seed)
+    tool, path, label, seed = run_or_task
+    return (tool, Path(path).stem, label, seed)
+
+
+def run_all(todo: list[tuple[str, str, str, int]]) -> list[Run]:
+    """Every task, in parallel.  With $SYSREVIEW_BENCH_CACHE set, finished runs are
+    appended to that JSON-lines file as they come and read back on the next start,
+    so an interrupted benchmark resumes (delete the file after changing the model)."""
+    cache = os.environ.get("SYSREVIEW_BENCH_CACHE")
+    done: dict[tuple[str, str, str, int], Run] = {}
+    if cache and Path(cache).exists():
+        for line in Path(cache).read_text(encoding="utf-8").splitlines():
+            run = _from_json(line)
+            done[_key(run)] = run
+    remaining = [t for t in todo if _key(t) not in done]
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for run in pool.map(run_one, remaining):
+            done[_key(run)] = run
+            if cache:
+                with open(cache, "a", encoding="utf-8") as handle:
+                    handle.write(_to_json(run) + "\n")
+    return [done[_key(t)] for t in todo]
+
+
+def _mean(values: list[float]) -> float:
+    return float(np.mean(values)) if values else float("nan")
+
+
+def _table(runs: list[Run], label: str, split_names: list[str], have_asreview: bool) -> list[str]:
+    lines = [
+        "| dataset | seeds | ASReview WSS@95 | ours WSS@95 | Δ points | ratio | ASReview recall@10% | ours recall@10% | ASReview CPU s/run | ours CPU s/run |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    ours_means, theirs_means = [], []
+    for name in split_names:
+        ours = [r for r in runs if r.dataset == name and r.label == label and r.tool == "sysreview"]
+        theirs = [
+            r for r in runs if r.dataset == name and r.label == label and r.tool == "asreview"
+        ]
+        if not ours:
+            continue
+        o_wss, o_r10, o_cpu = (
+            _mean([r.wss95 for r in ours]),
+            _mean([r.recall_10 for r in ours]),
+            _mean([r.cpu for r in ours]),
+        )
+        if theirs:
+            t_wss, t_r10, t_cpu = (
+                _mean([r.wss95 for r in theirs]),
+                _mean([r.recall_10 for r in theirs]),
+                _mean([r.cpu for r in theirs]),
+            )
+            theirs_means.append(t_wss)
+            cells = f"{t_wss:.1f} | {o_wss:.1f} | {o_wss - t_wss:+.1f} | {o_wss / t_wss:.2f} | {t_r10:.2f} | {o_r10:.2f} | {t_cpu:.1f} | {o_cpu:.1f}"
+        elif label == "label_included" and name in README_ANCHORS:
+            anchor = README_ANCHORS[name]
+            theirs_means.append(anchor)
+            cells = f"{anchor:.1f} (README anchor) | {o_wss:.1f} | {o_wss - anchor:+.1f} | {o_wss / anchor:.2f} | – | {o_r10:.2f} | – | {o_cpu:.1f}"
+        else:
+            cells = f"– | {o_wss:.1f} | – | – | – | {o_r10:.2f} | – | {o_cpu:.1f}"
+        ours_means.append(o_wss)
+        lines.append(f"| {name} | {len(ours)} | {cells} |")
+    if ours_means:
+        t = _mean(theirs_means) if len(theirs_means) == len(ours_means) else float("nan")
+        delta = f"{_mean(ours_means) - t:+.1f}" if not np.isnan(t) else "–"
+        lines.append(
+            f"| **mean** | | **{t:.1f}** | **{_mean(ours_means):.1f}** | {delta} | | | | | |"
+        )
+    return lines
+
+
+def _stopping_table(runs: list[Run]) -> list[str]:
+    ours = [r for r in runs if r.tool == "sysreview"]
+    if not ours:
+        return []
+    lines = [
+        "| rule | runs | stopped | mean % screened at stop | mean achieved recall | min achieved recall | reached 0.95 recall | met its own target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    names = [s.rule for s in ours[0].stops]
+    for index, name in enumerate(names):
+        stops = [r.stops[index] for r in ours]
+        sizes = {
+            r.dataset: screening.read_labelled(
+                DATA
+                / ("public" if (DATA / "public" / f"{r.dataset}.csv").exists() else "extra")
+                / f"{r.dataset}.csv",
+                r.label,
+            ).labels.size
+            for r in ours
+        }
+        screened = [100 * s.screened / sizes[r.dataset] for s, r in zip(stops, ours, strict=True)]
+        recalls = [s.recall or 0.0 for s in stops]
+        targeted = [s for s in stops if s.target is not None]
+        met = (
+            f"{sum(bool(s.met_target) for s in targeted)}/{len(targeted)}"
+            if targeted
+            else "– (no target)"
+        )
+        lines.append(
+            f"| {name} | {len(stops)} | {sum(s.stopped for s in stops)} | {_mean(screened):.0f}% | "
+            f"{_mean(recalls):.3f} | {min(recalls):.3f} | {sum(r >= 0.95 for r in recalls)}/{len(stops)} | {met} |"
+        )
+    return lines
+
+
+def run() -> str:
+    exe = asreview_executable()
+    version = asreview_version(exe) if exe else None
+    have = version is not None
+    start = time.time()
+    runs = run_all(tasks(have))
+    public = sorted(p.stem for p in (DATA / "public").glob("*.csv"))
+    extra = sorted(p.stem for p in (DATA / "extra").glob("*.csv"))
+    model = screening.model_config(screening.DEFAULT_MODEL)
+    lines = [
+        f"Our model `{model.name}`: {model.description}; retrained after every decision. "
+        + (
+            f"Against {version} (`--ai elas_u4`), run in the same job on the same priors."
+            if have
+            else "ASReview LAB could not be run here (no `asreview` executable); the comparison uses the README's anchors, measured elsewhere, and is labelled as such."
+        ),
+        f"Public sets: seeds {', '.join(map(str, SEEDS_PUBLIC))}; extra sets: seed {SEEDS_EXTRA[0]} only, for both tools. "
+        f"Wall time of this invocation: {time.time() - start:.0f} s on {os.cpu_count()} processes "
+        "(runs found in $SYSREVIEW_BENCH_CACHE are not repeated). CPU seconds are per run "
+        "(ASReview: its subprocess, including start-up and writing the project file).",
+        "",
+        "### Public sets, final (full-text) labels",
+        "",
+        *_table(runs, "label_included", public, have),
+        "",
+        "### Public sets, title/abstract labels",
+        "",
+        *_table(runs, TA_LABEL, public, have),
+        "",
+        "### Extra sets (robustness; never tuned on), final labels, one seed",
+        "",
+        *_table(runs, "label_included", extra, have),
+        "",
+        "### Stopping rules on our runs (all sets, labels and seeds above)",
+        "",
+        "Achieved recall leaves the prior relevant record out (R' = R − 1), as the metrics do.",
+        "",
+        *_stopping_table(runs),
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(run())

@@ -1,0 +1,135 @@
+"""Screening: prioritising records by active learning, knowing when to stop, and
+measuring both by simulation on labelled sets.
+
+Pure logic over arrays and records; no database and no shell.  A typical use::
+
+    from sysreview import screening
+
+    records = screening.read_labelled("labelled.csv")
+    result = screening.simulate(records, model="sysreview", seeds=(0, 1, 2))
+    print(result.summary())
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._dataset import LabelledRecords, read_labelled
+    from ._features import FeatureConfig, Features, featurize
+    from ._metrics import RECALL_AT_PERCENT, ScreeningMetrics, screening_metrics
+    from ._rank import (
+        EnsembleConfig,
+        EnsembleRanker,
+        Ranker,
+        SVMConfig,
+        SVMRanker,
+        balanced_weights,
+    )
+    from ._simulate import (
+        DEFAULT_MODEL,
+        MODELS,
+        SEEDS,
+        ModelConfig,
+        SimulationResult,
+        SimulationRun,
+        model_config,
+        prior_knowledge,
+        screening_order,
+        simulate,
+    )
+    from ._stopping import (
+        DEFAULT_RULES,
+        Buscar,
+        ConsecutiveIrrelevant,
+        ScreenedFraction,
+        StoppingRule,
+        StopPoint,
+        buscar_p_value,
+        recall_lower_bound,
+    )
+
+# where each public name lives: loaded on first use, so that importing a sibling
+# module (the screening workflow) does not bring in numpy, scipy and scikit-learn
+_WHERE = {
+    "LabelledRecords": "_dataset",
+    "read_labelled": "_dataset",
+    "FeatureConfig": "_features",
+    "Features": "_features",
+    "featurize": "_features",
+    "RECALL_AT_PERCENT": "_metrics",
+    "ScreeningMetrics": "_metrics",
+    "screening_metrics": "_metrics",
+    "EnsembleConfig": "_rank",
+    "EnsembleRanker": "_rank",
+    "Ranker": "_rank",
+    "SVMConfig": "_rank",
+    "SVMRanker": "_rank",
+    "balanced_weights": "_rank",
+    "DEFAULT_MODEL": "_simulate",
+    "MODELS": "_simulate",
+    "SEEDS": "_simulate",
+    "ModelConfig": "_simulate",
+    "SimulationResult": "_simulate",
+    "SimulationRun": "_simulate",
+    "model_config": "_simulate",
+    "prior_knowledge": "_simulate",
+    "screening_order": "_simulate",
+    "simulate": "_simulate",
+    "DEFAULT_RULES": "_stopping",
+    "Buscar": "_stopping",
+    "ConsecutiveIrrelevant": "_stopping",
+    "ScreenedFraction": "_stopping",
+    "StoppingRule": "_stopping",
+    "StopPoint": "_stopping",
+    "buscar_p_value": "_stopping",
+    "recall_lower_bound": "_stopping",
+}
+
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "DEFAULT_RULES",
+    "MODELS",
+    "RECALL_AT_PERCENT",
+    "SEEDS",
+    "Buscar",
+    "ConsecutiveIrrelevant",
+    "EnsembleConfig",
+    "EnsembleRanker",
+    "FeatureConfig",
+    "Features",
+    "LabelledRecords",
+    "ModelConfig",
+    "Ranker",
+    "SVMConfig",
+    "SVMRanker",
+    "ScreenedFraction",
+    "ScreeningMetrics",
+    "SimulationResult",
+    "SimulationRun",
+    "StopPoint",
+    "StoppingRule",
+    "balanced_weights",
+    "buscar_p_value",
+    "featurize",
+    "model_config",
+    "prior_knowledge",
+    "read_labelled",
+    "recall_lower_bound",
+    "screening_metrics",
+    "screening_order",
+    "simulate",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
