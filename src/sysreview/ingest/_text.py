@@ -38,5 +38,6 @@ def read_text(path: str | Path) -> tuple[str, list[IngestIssue]]:
                 )
             )
             text = data.decode("latin-1")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # one scan of a long text instead of two when there is none
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.lstrip("\ufeff"), issues
