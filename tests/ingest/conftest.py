@@ -5,9 +5,13 @@ under CI=true they fail."""
 from __future__ import annotations
 
 import csv
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from sysreview.errors import ParseError
 from sysreview.ingest._record import UNREADABLE, ReadResult
+from sysreview.ingest._text import read_text
 
 from ..shared_data import SHARED, require
 
@@ -50,3 +54,25 @@ def mutate(lines: list[str], edits: list[tuple[bool, int, str]]) -> tuple[list[s
             del lines[where % len(lines)]
             cuts += 1
     return lines, cuts
+
+
+def read_mutated(
+    read: Callable[[Path], ReadResult], data: str | bytes, suffix: str
+) -> tuple[ReadResult, str] | None:
+    """Write a mutated export to a temporary file and read it back.
+
+    Returns the result and the text as the reader decoded it; None when the reader
+    refused the file with a ParseError naming it (a clear error is an allowed outcome
+    of fuzzing, a crash or a silent loss is not)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"mutated{suffix}"
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        try:
+            result = read(path)
+        except ParseError as error:
+            assert error.path == str(path)
+            return None
+        return result, read_text(path)[0]

@@ -5,7 +5,6 @@ latin-1) and a fuzz test that mutates real files."""
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from sysreview.errors import ParseError
 from sysreview.ingest import medline
 from sysreview.ingest._record import ReadResult
 
-from .conftest import expected_counts, exports_dir, files_of, mutate, unreadable
+from .conftest import expected_counts, exports_dir, files_of, mutate, read_mutated, unreadable
 
 TAG_LINE = re.compile(r"[A-Z][A-Z0-9]{1,3} *-")
 
@@ -314,14 +313,10 @@ def test_fuzz_mutated_real_files_never_crash_or_lose_records(
 ) -> None:
     source = exports_dir() / name
     lines, cuts = mutate(source.read_text(encoding="utf-8").split("\n"), edits)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "mutated.nbib"
-        path.write_text("\n".join(lines), encoding="utf-8")
-        try:
-            result = medline.read(path)
-        except ParseError as exc:
-            assert exc.path == str(path)
-            return
+    read = read_mutated(medline.read, "\n".join(lines), ".nbib")
+    if read is None:
+        return
+    result, _ = read
     found = len(result.records) + unreadable(result)
     expected = expected_counts()[name]
     assert expected is not None and found >= expected - cuts

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from sysreview.errors import ParseError
 from sysreview.ingest import wos
 from sysreview.ingest._record import ReadResult, SourceRecord
 
-from .conftest import expected_counts, exports_dir, files_of, mutate, unreadable
+from .conftest import expected_counts, exports_dir, files_of, mutate, read_mutated, unreadable
 
 
 def read_string(tmp_path: Path, text: str, name: str = "x.txt") -> ReadResult:
@@ -269,14 +268,10 @@ def test_fuzz_mutated_real_files_never_crash_or_lose_records(
 ) -> None:
     source = exports_dir() / name
     lines, cuts = mutate(source.read_text(encoding="utf-8").split("\n"), edits)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "mutated.txt"
-        path.write_text("\n".join(lines), encoding="utf-8")
-        try:
-            result = wos.read(path)
-        except ParseError as exc:
-            assert exc.path == str(path)
-            return
+    read = read_mutated(wos.read, "\n".join(lines), ".txt")
+    if read is None:
+        return
+    result, _ = read
     found = len(result.records) + unreadable(result)
     expected = expected_counts()[name]
     assert expected is not None and found >= expected - cuts
