@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -84,39 +85,47 @@ def next_(ctx: click.Context, stage: str, reviewer: str, as_json: bool) -> None:
     click.echo(f"\nsysreview screen decide {record.id} include|exclude|maybe")
 
 
-@screen.command("decide")
-@click.argument("record")
-@click.argument("verdict", type=click.Choice(["include", "exclude", "maybe"]))
-@click.option("--reason", help="Why (required for a full-text exclusion).")
-@_STAGE
-@review_commands.REVIEWER
-@click.pass_context
-def decide(
-    ctx: click.Context, record: str, verdict: str, reason: str | None, stage: str, reviewer: str
-) -> None:
-    """Record your decision on RECORD (a later decision replaces yours; the log keeps both)."""
-    with review_commands.open_review(ctx) as review:
-        logged = review.decide(
-            record, verdict, reviewer=reviewer, stage=_stage(stage), reason=reason
+def _decision_arguments(command: Callable[..., None]) -> Callable[..., None]:
+    """RECORD VERDICT [--reason] [--stage] [--reviewer]: what decide and resolve share."""
+    for option in reversed(
+        (
+            click.argument("record"),
+            click.argument("verdict", type=click.Choice(["include", "exclude", "maybe"])),
+            click.option("--reason", help="Why (required for a full-text exclusion)."),
+            _STAGE,
+            review_commands.REVIEWER,
+            click.pass_context,
         )
+    ):
+        command = option(command)
+    return command
+
+
+def _log(ctx: click.Context, record: str, verdict: str, options: dict[str, Any]) -> model.Decision:
+    with review_commands.open_review(ctx) as review:
+        return review.decide(
+            record,
+            verdict,
+            reviewer=options["reviewer"],
+            stage=_stage(options["stage"]),
+            reason=options["reason"],
+            resolve=options.get("resolve", False),
+        )
+
+
+@screen.command("decide")
+@_decision_arguments
+def decide(ctx: click.Context, record: str, verdict: str, **options: Any) -> None:
+    """Record your decision on RECORD (a later decision replaces yours; the log keeps both)."""
+    logged = _log(ctx, record, verdict, options)
     click.echo(f"{logged.record}: {logged.verdict} by {logged.reviewer} at {logged.stage}")
 
 
 @screen.command("resolve")
-@click.argument("record")
-@click.argument("verdict", type=click.Choice(["include", "exclude", "maybe"]))
-@click.option("--reason", help="Why (required for a full-text exclusion).")
-@_STAGE
-@review_commands.REVIEWER
-@click.pass_context
-def resolve(
-    ctx: click.Context, record: str, verdict: str, reason: str | None, stage: str, reviewer: str
-) -> None:
+@_decision_arguments
+def resolve(ctx: click.Context, record: str, verdict: str, **options: Any) -> None:
     """Settle a conflict on RECORD (third reviewer, or the team's consensus)."""
-    with review_commands.open_review(ctx) as review:
-        logged = review.decide(
-            record, verdict, reviewer=reviewer, stage=_stage(stage), reason=reason, resolve=True
-        )
+    logged = _log(ctx, record, verdict, {**options, "resolve": True})
     click.echo(f"{logged.record}: resolved as {logged.verdict} by {logged.reviewer}")
 
 
