@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import Record
@@ -46,7 +46,6 @@ class DedupResult:
     links: tuple[Pair, ...] = ()
     uncertain: tuple[Pair, ...] = ()
     candidates: int = 0
-    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def duplicates_removed(self) -> int:

@@ -83,9 +83,8 @@ class Store:
                     sa.select(sa.func.max(decisions.c.sequence), sa.func.max(decisions.c.position))
                 ).one()
                 logged = dataclasses.replace(decision, sequence=(last[0] or 0) + 1)
-                row = next(_rows(_DECISIONS, model.ReviewData(review=_ANY, decisions=(logged,))))
-                row["position"] = (last[1] if last[1] is not None else -1) + 1
-                connection.execute(decisions.insert(), [row])
+                position = (last[1] if last[1] is not None else -1) + 1
+                connection.execute(decisions.insert(), [_row(_DECISIONS, position, logged)])
         except sa.exc.IntegrityError as exc:
             raise StoreError(f"the database refused the decision: {exc.orig}") from None
         return logged
@@ -132,7 +131,6 @@ class Store:
 
 
 _DECISIONS = next(spec for spec in SPECS if spec.name == "decisions")
-_ANY = model.ReviewInfo(id="-", title="-")
 
 
 def _insert_order() -> list[TableSpec]:
@@ -160,22 +158,26 @@ def _objects(spec: TableSpec, data: model.ReviewData) -> Iterator[tuple[int, Any
 
 
 def _rows(spec: TableSpec, data: model.ReviewData) -> Iterator[dict[str, Any]]:
-    columns = [c.name for c in TABLES[spec.name].columns if c.name != "pk"]
     for position, obj, parent in _objects(spec, data):
-        plain = to_plain(obj)
-        row: dict[str, Any] = dict.fromkeys(columns)
-        row["position"] = position
-        if spec.parent_field is not None:
-            row[spec.parent_field] = parent
-        for name, kind in kinds(spec.cls).items():
-            if is_child_list(kind) or name not in plain:
-                continue
-            if kind.base == "dataclass":
-                for sub, value in plain[name].items():
-                    row[f"{name}__{sub}"] = value
-            else:
-                row[name] = plain[name]
-        yield row
+        yield _row(spec, position, obj, parent)
+
+
+def _row(spec: TableSpec, position: int, obj: Any, parent: str | None = None) -> dict[str, Any]:
+    """One object as its table's row (nested dataclasses flattened to ``a__b``)."""
+    plain = to_plain(obj)
+    row: dict[str, Any] = {c.name: None for c in TABLES[spec.name].columns if c.name != "pk"}
+    row["position"] = position
+    if spec.parent_field is not None:
+        row[spec.parent_field] = parent
+    for name, kind in kinds(spec.cls).items():
+        if is_child_list(kind) or name not in plain:
+            continue
+        if kind.base == "dataclass":
+            for sub, value in plain[name].items():
+                row[f"{name}__{sub}"] = value
+        else:
+            row[name] = plain[name]
+    return row
 
 
 def _select(connection: sa.Connection, spec: TableSpec) -> list[dict[str, Any]]:
