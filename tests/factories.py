@@ -181,8 +181,24 @@ def small_review() -> m.ReviewData:
                 "rtw",
                 "very_low",
                 timepoint="12 mnd",
+                analysis="a-rtw",
+                threshold=0.05,
                 risk_of_bias=m.DomainRating("very_serious", "Nedgradert to nivåer"),
                 inconsistency=m.DomainRating("serious", "I2 > 80 %"),
+            ),
+        ),
+        grade_log=(
+            m.GradeJudgement(
+                "t1-1",
+                "inconsistency",
+                "undetermined",
+                source="suggestion",
+                reason="No heterogeneity statistics.",
+                author="sysreview",
+                sequence=1,
+            ),
+            m.GradeJudgement(
+                "t1-1", "inconsistency", "serious", reason="I2 > 80 %", author="ann", sequence=2
             ),
         ),
         sof_tables=(
@@ -202,6 +218,8 @@ def small_review() -> m.ReviewData:
                         estimate=1.01,
                         ci_lb=0.7,
                         ci_ub=1.48,
+                        per=100,
+                        baseline_risks={"Studiepopulasjon": 0.72, "Høy risiko": 0.9},
                         relative_text="RR 1,01 (0,70 til 1,48)",
                         participants=321,
                         studies=3,

@@ -58,12 +58,24 @@ RULES = {
     "report": PURE | {"appraisal", "prisma"},
     "stats": {"errors"},
     "tabular": {"errors"},
-    "cli": {"review", "errors", "__init__", "stats", "ingest", "dedup", "model", "screening"},
+    "cli": {
+        "review",
+        "errors",
+        "__init__",
+        "stats",
+        "ingest",
+        "dedup",
+        "model",
+        "screening",
+        "grade",
+    },
     "ingest": {"errors", "model"},
     # the standalone table reader reuses ingest's field cleaning and tabular's reader
     "dedup": {"errors", "model", "ingest", "tabular"},
     # the workflow reads where a record stands from prisma's record_state
-    "screening": {"errors", "model", "prisma", "tabular"},
+    "screening": {"errors", "model", "prisma", "tabular", "_lazy"},
+    # GRADE rates what the statistics core computes
+    "grade": {"errors", "model", "stats", "_lazy"},
 }
 
 

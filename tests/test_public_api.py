@@ -20,6 +20,7 @@ EXPECTED = {
     "SysreviewError",
     "__version__",
     "dedup",
+    "grade",
     "ingest",
     "model",
     "read_table",

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from sysreview import Review
 from sysreview.errors import WorkflowError
-from sysreview.model import Protocol, Record, replace
+from sysreview.model import Protocol, Record, ReviewData, replace
 from sysreview.screening._agreement import cohen_kappa, fleiss_kappa, gwet_ac1
 
 REASONS = ("wrong population", "wrong intervention", "not a trial")
@@ -205,6 +206,42 @@ def test_a_third_reviewer_racing_two_others_is_refused_not_counted(
         for d in review.data().decisions:
             per_record[d.record] = per_record.get(d.record, 0) + 1
         assert per_record == {f"r{i}": 2 for i in range(12)}
+
+
+@pytest.mark.postgres
+def test_a_decision_logged_while_the_review_is_rewritten_is_not_lost(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """A whole-review change (dedup, an import, a GRADE judgement) reads, changes
+    and rewrites the review; a decision logged meanwhile must survive it.  The
+    review row's lock makes the decision wait for the rewrite (or the rewrite for
+    the decision) instead of being overwritten by a stale copy."""
+    _review(tmp_path, pg_url).close()
+    reading = threading.Event()
+    errors: list[BaseException] = []
+
+    def slow_rewrite() -> None:
+        try:
+            with Review.open(tmp_path / "rev") as review:
+
+                def change(data: ReviewData) -> tuple[ReviewData, None]:
+                    reading.set()
+                    time.sleep(1.0)  # the other reviewer decides now
+                    return replace(data, notes=()), None
+
+                review.update(change)
+        except BaseException as exc:
+            errors.append(exc)
+
+    writer = threading.Thread(target=slow_rewrite)
+    writer.start()
+    assert reading.wait(timeout=30)
+    with Review.open(tmp_path / "rev") as review:
+        review.decide("r1", "include", reviewer="ann")
+    writer.join(timeout=60)
+    assert errors == []
+    with Review.open(tmp_path / "rev") as review:
+        assert [(d.record, d.reviewer) for d in review.data().decisions] == [("r1", "ann")]
 
 
 def test_screen_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

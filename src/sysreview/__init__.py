@@ -10,7 +10,7 @@ from importlib.metadata import version as _version
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
-from . import dedup, ingest, model
+from . import dedup, grade, ingest, model
 from .bundle import read_bundle, write_bundle
 from .errors import (
     ConvergenceError,
@@ -64,6 +64,7 @@ __all__ = [
     "Table",
     "__version__",
     "dedup",
+    "grade",
     "ingest",
     "model",
     "read_bundle",

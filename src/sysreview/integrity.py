@@ -31,6 +31,7 @@ COLLECTIONS: tuple[str, ...] = (
     "outcome_data",
     "analyses",
     "certainty",
+    "grade_log",
     "sof_tables",
     "sof_tables[].rows",
     "trends",

@@ -44,6 +44,17 @@ Certainty = Literal["high", "moderate", "low", "very_low"]
 DomainLevel = Literal["not_serious", "serious", "very_serious", "extremely_serious"]
 UpgradeLevel = Literal["none", "one", "two"]
 StudyDesign = Literal["rct", "non_randomised", "observational"]
+GradeDomain = Literal[
+    "risk_of_bias",
+    "inconsistency",
+    "indirectness",
+    "imprecision",
+    "publication_bias",
+    "large_effect",
+    "dose_response",
+    "plausible_confounding",
+]
+JudgementSource = Literal["suggestion", "reviewer"]
 
 
 def choices(literal: Any) -> tuple[str, ...]:
@@ -449,14 +460,24 @@ class UpgradeRating:
 @dataclass(frozen=True)
 class CertaintyAssessment:
     """GRADE for one outcome of one comparison: five reasons to rate down, three to
-    rate up, and the certainty they lead to (as recorded; the grade stage checks it)."""
+    rate up, and the certainty they lead to (as recorded; the grade stage checks it).
+
+    The domains hold the reviewers' final judgements; the tool's suggestions and who
+    changed what are in ``ReviewData.grade_log``.  ``analysis`` is the pooled analysis
+    the assessment rates (none for a narrative synthesis); ``threshold`` is the
+    smallest effect the reviewers consider important (a risk difference as a
+    proportion for dichotomous outcomes, natural units or an SMD for continuous ones),
+    against which imprecision is judged; empty means the null.
+    """
 
     id: str
     comparison: str
     outcome: str
     certainty: Certainty
     timepoint: str | None = None
+    analysis: str | None = None
     design: StudyDesign = "rct"
+    threshold: float | None = None
     risk_of_bias: DomainRating = DomainRating()
     inconsistency: DomainRating = DomainRating()
     indirectness: DomainRating = DomainRating()
@@ -469,20 +490,47 @@ class CertaintyAssessment:
 
 
 @dataclass(frozen=True)
+class GradeJudgement:
+    """One entry in the history of a certainty assessment: the tool's suggestion for a
+    domain (with its reason) or a reviewer's judgement (with the footnote), in the
+    order logged.  The assessment itself holds the current judgement."""
+
+    assessment: str
+    domain: GradeDomain
+    level: str
+    source: JudgementSource = "reviewer"
+    reason: str | None = None
+    author: str | None = None
+    sequence: int = 0
+    decided_at: str | None = None
+
+
+@dataclass(frozen=True)
 class SofRow:
     """One row of a Summary-of-Findings table: pooled (relative and absolute effects)
     or narrative (``narrative`` text instead of numbers).  The ``*_text`` fields keep
-    the cell as printed; numbers are parsed beside them where the source has them."""
+    the cell as printed; numbers are parsed beside them where the source has them.
+
+    Absolute effects are computed from ``baseline_risks``: the assumed control risks
+    (proportions) the reviewers give, by label (``""`` for an unlabelled row; GRADEpro
+    allows several, e.g. low- and high-risk populations), shown per ``per`` people
+    (100, 1000 or 100000).  Without them the control groups' risk is used.
+    ``control_mean`` is the comparator's mean for a continuous outcome.
+    """
 
     id: str
     outcome: str
     label: str
     certainty: Certainty
     timepoint: str | None = None
+    label_en: str | None = None
     measure: str | None = None
     estimate: float | None = None
     ci_lb: float | None = None
     ci_ub: float | None = None
+    per: int | None = None
+    baseline_risks: dict[str, float] = field(default_factory=dict)
+    control_mean: float | None = None
     relative_text: str | None = None
     risk_control_text: str | None = None
     risk_intervention_text: str | None = None
@@ -575,6 +623,7 @@ class ReviewData:
     outcome_data: tuple[OutcomeData, ...] = ()
     analyses: tuple[Analysis, ...] = ()
     certainty: tuple[CertaintyAssessment, ...] = ()
+    grade_log: tuple[GradeJudgement, ...] = ()
     sof_tables: tuple[SofTable, ...] = ()
     trends: tuple[TrendRow, ...] = ()
     notes: tuple[Note, ...] = ()
@@ -609,6 +658,8 @@ REFERENCES: dict[tuple[type, str], type] = {
     (Analysis, "studies"): Study,
     (CertaintyAssessment, "comparison"): Comparison,
     (CertaintyAssessment, "outcome"): Outcome,
+    (CertaintyAssessment, "analysis"): Analysis,
+    (GradeJudgement, "assessment"): CertaintyAssessment,
     (SofTable, "comparison"): Comparison,
     (SofRow, "outcome"): Outcome,
     (SofRow, "assessment"): CertaintyAssessment,

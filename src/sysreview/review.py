@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
-from . import dedup, ingest, prisma
+from . import dedup, grade, ingest, prisma
 from .bundle import read_bundle, write_bundle
 from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError, WorkflowError
 from .integrity import problems
@@ -26,6 +26,8 @@ from .model import Decision, DuplicatePair, PrismaCounts, Record, ReviewData, Re
 from .prisma import Finding, StageTotals
 from .screening import _workflow as workflow
 from .store import Store, sqlite_url
+
+T = TypeVar("T")
 
 SETTINGS_FILE = "sysreview.yaml"
 DEFAULT_DATABASE = "review.db"
@@ -180,13 +182,20 @@ class Review:
 
     def save(self, data: ReviewData) -> None:
         """Store ``data`` as the whole review (checked first; all or nothing)."""
-        found = problems(data)
-        if found:
-            first = found[0]
-            raise DataError(
-                f"{first.where.collection}[{first.where.index}].{first.field}: {first.message}"
-            )
-        self.store.replace(data)
+        self.store.replace(_checked(data))
+
+    def update(self, change: Callable[[ReviewData], tuple[ReviewData, T]]) -> T:
+        """Read, change and store the review in one transaction that nobody else's
+        write can slip into; ``change`` returns the new data and what to report."""
+        out: list[T] = []
+
+        def apply(data: ReviewData) -> ReviewData:
+            changed, result = change(data)
+            out.append(result)
+            return _checked(changed)
+
+        self.store.update(apply)
+        return out[0]
 
     def import_search(
         self,
@@ -205,35 +214,18 @@ class Review:
         if searched is not None and not _ISO_DATE.fullmatch(searched):
             raise DataError(f"searched={searched!r} is not a date (YYYY-MM-DD)")
         results = [ingest.read(path, format) for path in files]
-        data = self.data()
-        search_id = _unique(_slug(f"{source} {searched or ''}"), {s.id for s in data.searches})
-        search = Search(
-            id=search_id,
-            database=source,
-            source="other" if other_source else "database",
-            interface=interface,
-            date=searched,
-            strategy=strategy,
-            reported_hits=reported_hits,
-            note="imported from " + ", ".join(Path(r.file).name for r in results),
+        return self.update(
+            lambda data: _add_search(
+                data, results, source, searched, interface, strategy, reported_hits, other_source
+            )
         )
-        records = [
-            _record(f"{search_id}.{n}", search_id, found)
-            for n, found in enumerate((r for result in results for r in result.records), start=1)
-        ]
-        self.save(
-            replace(data, searches=(*data.searches, search), records=(*data.records, *records))
-        )
-        return ImportResult(search, len(records), tuple(w for r in results for w in r.warnings))
 
     # --- deduplication -----------------------------------------------------------
 
     def deduplicate(self, progress: dedup.Progress | None = None) -> dedup.DedupSummary:
         """Group the imported records into references (one transaction); people's
         earlier judgements are obeyed, uncertain pairs queued for them."""
-        data, summary = dedup.group_review(self.data(), progress)
-        self.save(data)
-        return summary
+        return self.update(lambda data: dedup.group_review(data, progress))
 
     def duplicate_queue(self) -> list[DuplicatePair]:
         """The uncertain pairs waiting for a person, most similar first."""
@@ -241,15 +233,11 @@ class Review:
 
     def judge_duplicates(self, a: str, b: str, *, same: bool, reviewer: str) -> dedup.DedupSummary:
         """A person's verdict on two records; the groups are rebuilt to obey it."""
-        data, summary = dedup.judge_pair(self.data(), a, b, same, reviewer, _now())
-        self.save(data)
-        return summary
+        return self.update(lambda data: dedup.judge_pair(data, a, b, same, reviewer, _now()))
 
     def undo_merge(self, record: str, *, reviewer: str) -> dedup.DedupSummary:
         """Take a record out of its duplicate group, for good (a person's judgement)."""
-        data, summary = dedup.undo_merge(self.data(), record, reviewer, _now())
-        self.save(data)
-        return summary
+        return self.update(lambda data: dedup.undo_merge(data, record, reviewer, _now()))
 
     # --- screening ---------------------------------------------------------------
 
@@ -302,6 +290,83 @@ class Review:
 
     def agreement(self, stage: str = "title_abstract") -> workflow.StageAgreement:
         return workflow.agreement(self.data(), stage)  # type: ignore[arg-type]
+
+    # --- GRADE and Summary of Findings --------------------------------------------
+
+    def grade_suggest(
+        self,
+        assessment: str | None = None,
+        *,
+        author: str = "sysreview",
+        lang: str = "en",
+        rrr: float = 0.25,
+        alpha: float = 0.05,
+        beta: float = 0.20,
+    ) -> dict[str, list[grade.Suggestion]]:
+        """Suggest every domain of one assessment (or all) from the data and log the
+        suggestions that changed, in one transaction; judgements are not touched."""
+
+        def change(data: ReviewData) -> tuple[ReviewData, dict[str, list[grade.Suggestion]]]:
+            chosen = [grade.find(data, assessment)] if assessment else data.certainty
+            found = {
+                a.id: grade.suggest(
+                    grade.gather(data, a),
+                    baseline=_first_baseline(data, a.id),
+                    rrr=rrr,
+                    alpha=alpha,
+                    beta=beta,
+                    lang=lang,
+                )
+                for a in chosen
+            }
+            changed, _ = grade.log_suggestions(data, found, author=author, at=_now())
+            return changed, found
+
+        return self.update(change)
+
+    def grade_set(
+        self,
+        assessment: str,
+        domain: str,
+        level: str,
+        *,
+        reviewer: str,
+        footnote: str | None = None,
+    ) -> grade.Change:
+        """A reviewer's judgement of one domain (logged with who and when); the
+        certainty follows from the judgements.  One transaction."""
+        return self.update(
+            lambda data: grade.set_judgement(
+                data, assessment, domain, level, reviewer=reviewer, at=_now(), footnote=footnote
+            )
+        )
+
+    def summary_of_findings(
+        self,
+        *,
+        lang: str = "en",
+        per: int | None = None,
+        baseline: str = "pooled",
+        nnt: bool = False,
+        table: str | None = None,
+    ) -> list[grade.BuiltTable]:
+        """The Summary-of-Findings tables rebuilt from the review's data."""
+        return grade.build_tables(
+            self.data(), lang=lang, per=per, baseline=baseline, nnt=nnt, table=table
+        )
+
+    def audit(self) -> list[grade.Discrepancy]:
+        """Recorded numbers the review's own data do not give: SoF cells, certainty,
+        footnotes, and the PRISMA arithmetic."""
+        data = self.data()
+        found = grade.audit(data)
+        counts = prisma.counts(data)
+        for f in prisma.check(counts, data):
+            where = "prisma.yaml:" + ",".join(f.fields) if f.fields else "prisma.yaml"
+            found.append(
+                grade.Discrepancy(where, f.check, str(f.found), str(f.expected), f.message)
+            )
+        return found
 
     def export(self, directory: str | Path) -> list[Path]:
         """Write the review as a bundle into ``directory``."""
@@ -357,6 +422,58 @@ class ImportResult:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _first_baseline(data: ReviewData, assessment: str) -> float | None:
+    """The first assumed control risk the reviewers gave for an assessment's row."""
+    for table in data.sof_tables:
+        for row in table.rows:
+            if row.assessment == assessment and row.baseline_risks:
+                return next(iter(row.baseline_risks.values()))
+    return None
+
+
+def _checked(data: ReviewData) -> ReviewData:
+    """``data`` if it holds together, else the first problem as a DataError."""
+    found = problems(data)
+    if found:
+        first = found[0]
+        raise DataError(
+            f"{first.where.collection}[{first.where.index}].{first.field}: {first.message}"
+        )
+    return data
+
+
+def _add_search(
+    data: ReviewData,
+    results: Sequence[ingest.ReadResult],
+    source: str,
+    searched: str | None,
+    interface: str | None,
+    strategy: str | None,
+    reported_hits: int | None,
+    other_source: bool,
+) -> tuple[ReviewData, ImportResult]:
+    """The review with one more search and the records its files hold."""
+    search_id = _unique(_slug(f"{source} {searched or ''}"), {s.id for s in data.searches})
+    search = Search(
+        id=search_id,
+        database=source,
+        source="other" if other_source else "database",
+        interface=interface,
+        date=searched,
+        strategy=strategy,
+        reported_hits=reported_hits,
+        note="imported from " + ", ".join(Path(r.file).name for r in results),
+    )
+    records = [
+        _record(f"{search_id}.{n}", search_id, found)
+        for n, found in enumerate((r for result in results for r in result.records), start=1)
+    ]
+    changed = replace(data, searches=(*data.searches, search), records=(*data.records, *records))
+    return changed, ImportResult(
+        search, len(records), tuple(w for r in results for w in r.warnings)
+    )
 
 
 def _now() -> str:

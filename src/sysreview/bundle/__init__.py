@@ -52,6 +52,7 @@ FILES: tuple[BundleFile, ...] = (
     BundleFile("outcome_data.csv", "outcome_data", model.OutcomeData, "csv"),
     BundleFile("analyses.yaml", "analyses", model.Analysis, "yaml-list"),
     BundleFile("certainty.yaml", "certainty", model.CertaintyAssessment, "yaml-list"),
+    BundleFile("grade_log.csv", "grade_log", model.GradeJudgement, "csv"),
     BundleFile("sof.yaml", "sof_tables", model.SofTable, "yaml-list"),
     BundleFile("trends.yaml", "trends", model.TrendRow, "yaml-list"),
     BundleFile("notes.yaml", "notes", model.Note, "yaml-list"),

@@ -16,6 +16,7 @@ from .. import __version__
 from ..errors import SysreviewError
 from . import (
     dedup_commands,
+    grade_commands,
     ingest_commands,
     meta_command,
     review_commands,
@@ -45,12 +46,14 @@ cli.add_command(ingest_commands.convert)
 dedup_commands.register(cli)
 screen_commands.register(cli)
 screening_commands.register(cli)
+grade_commands.register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI, turning domain errors into one-line messages."""
     try:
-        cli.main(
+        # without standalone mode click returns the code a command exits with
+        code = cli.main(
             args=list(argv) if argv is not None else None,
             prog_name="sysreview",
             standalone_mode=False,
@@ -68,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def run() -> None:

@@ -41,8 +41,26 @@ class Store:
 
     def replace(self, data: model.ReviewData) -> None:
         """Make the database hold exactly ``data``: all or nothing."""
+        self.update(lambda _: data, read=False)
+
+    def update(
+        self,
+        change: Callable[[model.ReviewData], model.ReviewData],
+        *,
+        read: bool = True,
+    ) -> model.ReviewData:
+        """Read the review, apply ``change`` and store its result, in one transaction.
+
+        The review's row is locked first (``FOR UPDATE`` on PostgreSQL; decisions take
+        it ``FOR SHARE``), so a read-modify-write never overwrites what another user
+        logged in between: it waits for them, and they for it.  ``change`` may raise to
+        leave everything as it was.
+        """
         try:
             with self.engine.begin() as connection:
+                review = TABLES["review"]
+                connection.execute(sa.select(review.c.pk).with_for_update())
+                data = change(self._read(connection) if read else _EMPTY)
                 for table in reversed(metadata.sorted_tables):
                     if table.name in TABLES:
                         connection.execute(table.delete())
@@ -55,6 +73,7 @@ class Store:
                 f"the database refused the review, nothing was changed: {exc.orig}",
                 hint="check the review for duplicate or dangling identifiers",
             ) from None
+        return data
 
     # --- reading ---------------------------------------------------------------
 
@@ -65,7 +84,8 @@ class Store:
     ) -> model.Decision:
         """Log one decision in one transaction, without rewriting the review.
 
-        The record's row is locked first (``SELECT ... FOR UPDATE`` on PostgreSQL), so
+        The review's row is share-locked (a whole-review ``update`` waits for the
+        decision) and the record's row locked (``SELECT ... FOR UPDATE`` on PostgreSQL), so
         two reviewers deciding the same record at the same moment are serialised:
         ``check`` sees the other's decision, and neither is lost.  (SQLite, the
         single-user default, serialises writers by locking the whole file.)  The
@@ -75,6 +95,7 @@ class Store:
         records = TABLES["records"]
         try:
             with self.engine.begin() as connection:
+                connection.execute(sa.select(TABLES["review"].c.pk).with_for_update(read=True))
                 connection.execute(
                     sa.select(records.c.id).where(records.c.id == decision.record).with_for_update()
                 )
@@ -130,6 +151,7 @@ class Store:
         return all(n == 0 for n in self.counts().values())
 
 
+_EMPTY = model.ReviewData(review=model.ReviewInfo(id="", title=""))
 _DECISIONS = next(spec for spec in SPECS if spec.name == "decisions")
 
 

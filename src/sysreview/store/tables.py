@@ -66,6 +66,7 @@ SPECS: tuple[TableSpec, ...] = (
     TableSpec("outcome_data", model.OutcomeData, "outcome_data"),
     TableSpec("analyses", model.Analysis, "analyses"),
     TableSpec("certainty", model.CertaintyAssessment, "certainty"),
+    TableSpec("grade_log", model.GradeJudgement, "grade_log"),
     TableSpec("sof_tables", model.SofTable, "sof_tables"),
     TableSpec(
         "sof_rows", model.SofRow, "sof_tables[].rows", parent="sof_tables", parent_field="sof_table"

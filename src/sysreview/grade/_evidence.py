@@ -1,0 +1,261 @@
+"""What the data say about one certainty assessment: the body of evidence GRADE rates.
+
+For an assessment tied to an analysis whose studies all have arm-level data, the
+analysis is recomputed with the statistics core (RevMan 5's conventions, the
+review's tool of record: Mantel-Haenszel for dichotomous data, DerSimonian-Laird τ²
+for random effects).  Otherwise the pooled result the review reports is used, and
+for a single-study row the Summary-of-Findings row's own numbers.  ``source`` says
+which, so a reader knows what every later number rests on.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from .. import stats
+from ..errors import DataError, SysreviewError
+from ..model import (
+    Analysis,
+    CertaintyAssessment,
+    Outcome,
+    OutcomeData,
+    ReviewData,
+    RobAssessment,
+    SofRow,
+)
+from ._certainty import ROBINS_TOOLS
+
+RATIO = frozenset({"RR", "OR", "HR", "PETO", "IRR", "ROM"})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The numbers behind one assessment (effects on their natural scale)."""
+
+    assessment: CertaintyAssessment
+    outcome: Outcome
+    source: str  # "computed" | "reported" | "row" | "none"
+    measure: str | None = None
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    k: int | None = None
+    participants: int | None = None
+    i2: float | None = None
+    tau2: float | None = None
+    q_p: float | None = None
+    pi_lb: float | None = None
+    pi_ub: float | None = None
+    studies: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
+    study_ci: tuple[tuple[float, float], ...] = ()
+    control_risks: tuple[float, ...] = ()
+    control_risk_pooled: float | None = None
+    control_mean: float | None = None
+    control_sd: float | None = None
+    egger_p: float | None = None
+    robins: bool = False
+    risk_of_bias: tuple[RobAssessment, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.measure in RATIO
+
+    @property
+    def null(self) -> float:
+        return 1.0 if self.is_ratio else 0.0
+
+    @property
+    def control_risk_median(self) -> float | None:
+        return statistics.median(self.control_risks) if self.control_risks else None
+
+
+def gather(data: ReviewData, assessment: CertaintyAssessment) -> Evidence:
+    """The evidence for ``assessment`` from the review's analyses, study data and
+    Summary-of-Findings row."""
+    outcome = next((o for o in data.protocol.outcomes if o.id == assessment.outcome), None)
+    if outcome is None:
+        raise DataError(f"certainty {assessment.id}: no outcome {assessment.outcome!r}")
+    analysis = next((a for a in data.analyses if a.id == assessment.analysis), None)
+    row = next((r for t in data.sof_tables for r in t.rows if r.assessment == assessment.id), None)
+    study_ids = analysis.studies if analysis is not None else ()
+    rob = tuple(r for r in data.risk_of_bias if r.study in study_ids and r.consensus)
+    robins = any(r.tool.lower() in ROBINS_TOOLS for r in rob)
+    base = Evidence(assessment, outcome, "none", risk_of_bias=rob, robins=robins)
+    if analysis is not None:
+        rows = _study_rows(data.outcome_data, analysis)
+        if rows is not None:
+            return _computed(base, analysis, rows)
+        if analysis.reported is not None and analysis.reported.estimate is not None:
+            r = analysis.reported
+            return _replace(
+                base,
+                source="reported",
+                measure=analysis.measure,
+                estimate=r.estimate,
+                ci_lb=r.ci_lb,
+                ci_ub=r.ci_ub,
+                k=r.studies,
+                participants=r.participants,
+                i2=r.i2,
+                tau2=r.tau2,
+                q_p=r.p_heterogeneity,
+                studies=study_ids,
+                settings={"model": analysis.model, "method": analysis.method},
+            )
+    if row is not None:
+        return _from_row(base, row)
+    return base
+
+
+def for_row(data: ReviewData, row: SofRow) -> Evidence:
+    """The evidence of a Summary-of-Findings row without an assessment: its own
+    numbers (a single study's estimate, or none for a narrative row)."""
+    outcome = next((o for o in data.protocol.outcomes if o.id == row.outcome), None)
+    if outcome is None:
+        raise DataError(f"SoF row {row.id}: no outcome {row.outcome!r}")
+    stand_in = CertaintyAssessment(
+        id=row.id, comparison="", outcome=row.outcome, certainty=row.certainty
+    )
+    return _from_row(Evidence(stand_in, outcome, "none"), row)
+
+
+def _replace(evidence: Evidence, **changes: Any) -> Evidence:
+    return replace(evidence, **changes)
+
+
+def _from_row(base: Evidence, row: SofRow) -> Evidence:
+    return _replace(
+        base,
+        source="row" if row.estimate is not None else "none",
+        measure=row.measure,
+        estimate=row.estimate,
+        ci_lb=row.ci_lb,
+        ci_ub=row.ci_ub,
+        k=row.studies,
+        participants=row.participants,
+    )
+
+
+def _study_rows(
+    outcome_data: tuple[OutcomeData, ...], analysis: Analysis
+) -> list[OutcomeData] | None:
+    """One arm-level row per study of the analysis, or None if any study lacks one."""
+    if not analysis.studies:
+        return None
+    found: list[OutcomeData] = []
+    for study in analysis.studies:
+        candidates = [
+            d
+            for d in outcome_data
+            if d.study == study
+            and d.outcome == analysis.outcome
+            and d.comparison in (None, analysis.comparison)
+            and d.timepoint == analysis.timepoint
+            and _arm_level(d)
+        ]
+        if len(candidates) != 1:
+            return None
+        found.append(candidates[0])
+    return found
+
+
+def _arm_level(d: OutcomeData) -> bool:
+    if d.data_type == "dichotomous":
+        return None not in (d.events_1, d.n_1, d.events_2, d.n_2)
+    if d.data_type == "continuous":
+        return None not in (d.mean_1, d.sd_1, d.n_1, d.mean_2, d.sd_2, d.n_2)
+    return False
+
+
+def _computed(base: Evidence, analysis: Analysis, rows: list[OutcomeData]) -> Evidence:
+    dichotomous = rows[0].data_type == "dichotomous"
+    if any((d.data_type == "dichotomous") != dichotomous for d in rows):
+        raise DataError(f"analysis {analysis.id}: its studies mix dichotomous and continuous data")
+    columns: dict[str, Any]
+    if dichotomous:
+        columns = {
+            "ai": [d.events_1 for d in rows],
+            "n1i": [d.n_1 for d in rows],
+            "ci": [d.events_2 for d in rows],
+            "n2i": [d.n_2 for d in rows],
+        }
+        method = analysis.method or ("MH" if analysis.measure in ("RR", "OR", "RD") else "DL")
+    else:
+        columns = {
+            "m1i": [d.mean_1 for d in rows],
+            "sd1i": [d.sd_1 for d in rows],
+            "n1i": [d.n_1 for d in rows],
+            "m2i": [d.mean_2 for d in rows],
+            "sd2i": [d.sd_2 for d in rows],
+            "n2i": [d.n_2 for d in rows],
+        }
+        method = analysis.method or ("DL" if analysis.model == "random" else "FE")
+    options = stats.options_for(
+        "revman5", measure=analysis.measure, method=method, model=analysis.model
+    )
+    try:
+        report = stats.meta_analysis(
+            columns, options, study=[d.study for d in rows], small_study=len(rows) >= 10
+        )
+    except SysreviewError as exc:
+        raise DataError(f"analysis {analysis.id}: {exc}") from None
+    res = report.result
+    back = res.back
+    yi, vi = np.asarray(res.yi, float), np.asarray(res.vi, float)
+    z = 1.959963984540054
+    study_ci = tuple(
+        (_num(back(float(y - z * math.sqrt(v)))), _num(back(float(y + z * math.sqrt(v)))))
+        for y, v in zip(yi, vi, strict=True)
+        if np.isfinite(y) and np.isfinite(v)
+    )
+    control = [(_v(d.events_2), _v(d.n_2)) if dichotomous else (0.0, _v(d.n_2)) for d in rows]
+    risks = tuple(e / n for e, n in control if n) if dichotomous else ()
+    pooled_risk = sum(e for e, _ in control) / sum(n for _, n in control) if dichotomous else None
+    egger = report.egger.get("classic_lm") if report.egger else None
+    control_mean = control_sd = None
+    if not dichotomous:
+        control_mean = statistics.median(_v(d.mean_2) for d in rows)
+        control_sd = math.sqrt(
+            sum((_v(d.n_2) - 1) * _v(d.sd_2) ** 2 for d in rows) / sum(_v(d.n_2) - 1 for d in rows)
+        )
+    return _replace(
+        base,
+        source="computed",
+        measure=res.measure,
+        estimate=back(res.estimate),
+        ci_lb=back(res.ci_lb),
+        ci_ub=back(res.ci_ub),
+        k=res.k,
+        participants=int(sum(_v(d.n_1) + _v(d.n_2) for d in rows)),
+        i2=res.I2,
+        tau2=res.tau2,
+        q_p=res.Q_p,
+        pi_lb=back(res.pi_higgins_lb),
+        pi_ub=back(res.pi_higgins_ub),
+        studies=tuple(d.study for d in rows),
+        weights=tuple(float(w) for w in res.weights),
+        study_ci=study_ci,
+        control_risks=risks,
+        control_risk_pooled=pooled_risk,
+        control_mean=control_mean,
+        control_sd=control_sd,
+        egger_p=egger.p if egger is not None else None,
+        settings=options.to_dict(),
+    )
+
+
+def _v(value: float | None) -> float:
+    """A value ``_arm_level`` has checked is there."""
+    assert value is not None
+    return float(value)
+
+
+def _num(value: float | None) -> float:
+    return float("nan") if value is None else value
