@@ -16,15 +16,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## demo: build the bundled NIPH example review in build/demo and write its report
+## demo: build the bundled NIPH example review in build/demo and write its report (nb + en)
 demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(VENV)/bin/sysreview init $(DEMO) --title "NIPH example"
 	$(VENV)/bin/sysreview --review $(DEMO) load examples/niph-rehab --replace
 	$(VENV)/bin/sysreview --review $(DEMO) status
+	$(VENV)/bin/sysreview --review $(DEMO) audit
 	$(VENV)/bin/sysreview --review $(DEMO) report
 	@echo
-	@echo "The example review is in $(DEMO)/; open $(DEMO)/report.html"
+	@echo "The example review is in $(DEMO)/. Open $(DEMO)/report/report-nb.html (Norwegian) or"
+	@echo "$(DEMO)/report/report-en.html (English); Word: report-nb.docx, report-en.docx;"
+	@echo "plain-language summaries: $(DEMO)/report/summary-nb.html, summary-en.html (and .docx)."
 
 ## test: install dev dependencies and run every test (PostgreSQL tests need 127.0.0.1:5432)
 test: $(STAMP)

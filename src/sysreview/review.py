@@ -385,15 +385,42 @@ class Review:
             stored={k: v for k, v in self.store.counts().items() if v},
         )
 
-    def write_report(self, path: str | Path | None = None) -> Path:
-        """Render the HTML report (default ``report.html`` in the review directory)."""
-        from .report import render_html
+    def write_report(
+        self,
+        out: str | Path | None = None,
+        *,
+        langs: Sequence[str] = ("nb", "en"),
+        formats: Sequence[str] = ("html", "docx", "md"),
+        summary: bool = True,
+    ) -> list[Path]:
+        """Write the report (and the plain-language summary) in each language and
+        format into ``out`` (default ``report/`` in the review directory), figures
+        in ``out/figures``; returns the paths written."""
+        from .report import write_reports
 
-        target = Path(path) if path is not None else self.root / "report.html"
+        target = Path(out) if out is not None else self.root / "report"
+        return write_reports(self.data(), target, langs=langs, formats=formats, summary=summary)
+
+    def draw_figure(
+        self, kind: str, out: str | Path, *, analysis: str | None = None, lang: str = "en"
+    ) -> Path:
+        """One of the report's figures alone (forest needs the analysis' id)."""
+        from .report import draw_figure
+
         data = self.data()
-        status = self.status()
-        target.write_text(render_html(data, status.prisma, status.findings), encoding="utf-8")
-        return target
+        if kind == "forest":
+            if analysis is None:
+                raise DataError("a forest plot needs the analysis", hint="sysreview figure "
+                                "forest ANALYSIS -o plot.svg")  # fmt: skip
+            name = f"forest-{analysis}"
+        elif kind in ("rob", "rob-summary"):
+            tools = sorted({a.tool for a in data.risk_of_bias})
+            if not tools:
+                raise DataError("the review holds no risk-of-bias assessments")
+            name = f"rob-{tools[0]}" + ("-summary" if kind == "rob-summary" else "")
+        else:
+            name = kind
+        return draw_figure(data, name, out, lang=lang)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from . import (
     grade_commands,
     ingest_commands,
     meta_command,
+    report_commands,
     review_commands,
     screen_commands,
     screening_commands,
@@ -47,6 +48,7 @@ dedup_commands.register(cli)
 screen_commands.register(cli)
 screening_commands.register(cli)
 grade_commands.register(cli)
+report_commands.register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Commands on a whole review: init, load, export, status, report."""
+"""Commands on a whole review: init, load, export, status, import."""
 
 from __future__ import annotations
 
@@ -70,20 +70,6 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(_format_status(result))
-
-
-@click.command()
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write (default: report.html in the review).",
-)
-@click.pass_context
-def report(ctx: click.Context, out: Path | None) -> None:
-    """Write the review's HTML report."""
-    with open_review(ctx) as review:
-        path = review.write_report(out)
-    click.echo(f"report written to {path}")
 
 
 def _format_status(status: Status) -> str:
@@ -174,5 +160,5 @@ def import_(
 
 
 def register(group: click.Group) -> None:
-    for command in (init, load, export, status, report, import_):
+    for command in (init, load, export, status, import_):
         group.add_command(command)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         rate,
         start_level,
     )
-    from ._evidence import Evidence, gather
+    from ._evidence import Evidence, gather, pool, study_rows
     from ._judge import (
         Change,
         find,
@@ -66,6 +66,7 @@ if TYPE_CHECKING:
         favour_sides,
         is_benefit,
         judgements,
+        names,
     )
     from ._statements import (
         certainty_definition,
@@ -132,11 +133,14 @@ _WHERE = {
     "format_intervention": "_absolute",
     "format_risk": "_absolute",
     "gather": "_evidence",
+    "pool": "_evidence",
+    "study_rows": "_evidence",
     "history": "_judge",
     "judgements": "_sof",
     "latest_suggestions": "_judge",
     "levels_for": "_certainty",
     "log_suggestions": "_judge",
+    "names": "_sof",
     "ois_continuous": "_ois",
     "ois_dichotomous": "_ois",
     "rate": "_certainty",
@@ -197,12 +201,15 @@ __all__ = [
     "latest_suggestions",
     "levels_for",
     "log_suggestions",
+    "names",
     "ois_continuous",
     "ois_dichotomous",
+    "pool",
     "rate",
     "set_judgement",
     "start_level",
     "statement",
+    "study_rows",
     "suggest",
     "to_text",
     "vote_count",

@@ -174,7 +174,16 @@ def _arm_level(d: OutcomeData) -> bool:
     return False
 
 
-def _computed(base: Evidence, analysis: Analysis, rows: list[OutcomeData]) -> Evidence:
+def study_rows(data: ReviewData, analysis: Analysis) -> list[OutcomeData] | None:
+    """The arm-level row of each study of ``analysis``, or None if any lacks one."""
+    return _study_rows(data.outcome_data, analysis)
+
+
+def pool(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
+    """Pool an analysis' arm-level rows as RevMan 5 does (its tool of record):
+    Mantel-Haenszel for dichotomous data unless the analysis names a method,
+    inverse variance with DerSimonian-Laird τ² for continuous data under random
+    effects; Egger's test where there are ten studies or more."""
     dichotomous = rows[0].data_type == "dichotomous"
     if any((d.data_type == "dichotomous") != dichotomous for d in rows):
         raise DataError(f"analysis {analysis.id}: its studies mix dichotomous and continuous data")
@@ -201,11 +210,17 @@ def _computed(base: Evidence, analysis: Analysis, rows: list[OutcomeData]) -> Ev
         "revman5", measure=analysis.measure, method=method, model=analysis.model
     )
     try:
-        report = stats.meta_analysis(
+        return stats.meta_analysis(
             columns, options, study=[d.study for d in rows], small_study=len(rows) >= 10
         )
     except SysreviewError as exc:
         raise DataError(f"analysis {analysis.id}: {exc}") from None
+
+
+def _computed(base: Evidence, analysis: Analysis, rows: list[OutcomeData]) -> Evidence:
+    dichotomous = rows[0].data_type == "dichotomous"
+    report = pool(analysis, rows)
+    options = report.options
     res = report.result
     back = res.back
     yi, vi = np.asarray(res.yi, float), np.asarray(res.vi, float)

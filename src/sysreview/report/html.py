@@ -1,89 +1,154 @@
-"""The HTML report: searches, PRISMA flow, studies, risk of bias, exclusions and
-Summary-of-Findings tables as recorded."""
+"""The report as one self-contained, print-friendly HTML page.
+
+Figures are inlined as SVG (text stays text); every traced number is a ``<span>``
+whose ``title`` says which analysis, data and settings produced it (shown on
+hover) and whose ``id`` matches the trace list at the end of the page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import html
+import re
 from importlib import resources
-from typing import Any
+from pathlib import Path
 
-import jinja2
-
-from ..appraisal import rob1
-from ..model import PrismaCounts, ReviewData, RobAssessment
-from ..prisma import Finding
-
-CERTAINTY_SYMBOLS = {"high": "⨁⨁⨁⨁", "moderate": "⨁⨁⨁◯", "low": "⨁⨁◯◯", "very_low": "⨁◯◯◯"}
-CERTAINTY_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very_low": "Very low"}
-JUDGEMENT_SYMBOLS = {"low": "+", "unclear": "?", "high": "−", "some_concerns": "!"}
+from . import blocks as b
 
 
-@dataclass(frozen=True)
-class RobRow:
-    study: str
-    label: str
-    cells: tuple[RobAssessment | None, ...]
-
-
-def _rob_rows(data: ReviewData) -> tuple[tuple[rob1.Domain, ...], list[RobRow]]:
-    published = [a for a in data.risk_of_bias if a.consensus and a.tool == "rob1"]
-    by_study: dict[str, dict[str, RobAssessment]] = {}
-    for item in published:
-        by_study.setdefault(item.study, {})[item.domain] = item
-    labels = {s.id: s.label for s in data.studies}
-    rows = [
-        RobRow(study, labels.get(study, study), tuple(cells.get(d.code) for d in rob1.DOMAINS))
-        for study, cells in by_study.items()
+def render_html(document: b.Document, base: str | Path) -> str:
+    """``document`` as HTML; figure paths are resolved against ``base``."""
+    root = Path(base)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"nb" if document.lang == "nb" else "en"}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(document.title)}</title>",
+        f"<style>{_css()}</style>",
+        "</head>",
+        "<body>",
+        '<header class="title">',
+        f"<h1>{_e(document.title)}</h1>",
     ]
-    rows.sort(key=lambda r: r.label.lower())
-    return rob1.DOMAINS, rows
+    if document.subtitle:
+        parts.append(f'<p class="subtitle">{_e(document.subtitle)}</p>')
+    if document.authors:
+        parts.append(f'<p class="authors">{_e("; ".join(document.authors))}</p>')
+    if document.date:
+        parts.append(f'<p class="date">{_e(document.date)}</p>')
+    parts.append("</header>")
+    parts.append(_contents(document))
+    parts.append("<main>")
+    parts.extend(_block(block, root) for block in document.blocks)
+    parts.append("</main>")
+    parts.append(_trace_list(document))
+    parts.append("</body>")
+    parts.append("</html>")
+    return "\n".join(p for p in parts if p) + "\n"
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_template_source),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+def _css() -> str:
+    return (
+        resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8")
     )
-    env.filters["thousands"] = lambda n: "–" if n is None else f"{n:,}".replace(",", " ")
-    env.globals["zip"] = zip
-    return env
 
 
-def _template_source(name: str) -> str:
-    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+def _e(value: str) -> str:
+    return html.escape(value, quote=True)
 
 
-def render_html(data: ReviewData, prisma: PrismaCounts, findings: Sequence[Finding] = ()) -> str:
-    """The whole report as one self-contained HTML page."""
-    domains, rob_rows = _rob_rows(data)
-    reports_by_study: dict[str, list[Any]] = {}
-    for report in data.reports:
-        reports_by_study.setdefault(report.study, []).append(report)
-    exclusion_groups: dict[str, list[Any]] = {}
-    for exclusion in data.exclusions:
-        exclusion_groups.setdefault(exclusion.group, []).append(exclusion)
-    studies_per_comparison = {
-        c.id: sum(1 for s in data.studies if c.id in s.comparisons)
-        for c in data.protocol.comparisons
-    }
-    template = _environment().get_template("report.html")
-    return template.render(
-        d=data,
-        review=data.review,
-        prisma=prisma,
-        findings=findings,
-        domains=domains,
-        rob_rows=rob_rows,
-        reports_by_study=reports_by_study,
-        exclusion_groups=exclusion_groups,
-        studies_per_comparison=studies_per_comparison,
-        study_labels={s.id: s.label for s in data.studies},
-        certainty_symbols=CERTAINTY_SYMBOLS,
-        certainty_labels=CERTAINTY_LABELS,
-        judgement_symbols=JUDGEMENT_SYMBOLS,
-        css=_template_source("report.css"),
+def _inline(content: b.Inline) -> str:
+    out = []
+    for t in content:
+        s = _e(t.text)
+        if t.bold:
+            s = f"<strong>{s}</strong>"
+        if t.italic:
+            s = f"<em>{s}</em>"
+        if t.superscript:
+            s = f"<sup>{s}</sup>"
+        if t.trace is not None:
+            tip = f"{t.trace.source}: {t.trace.detail}"
+            s = f'<span class="n" id="{t.trace.id}" title="{_e(tip)}">{s}</span>'
+        out.append(s)
+    return "".join(out)
+
+
+def _contents(document: b.Document) -> str:
+    items = [
+        f'<li><a href="#{h.anchor}">{_e(h.text)}</a></li>'
+        for h in document.headings()
+        if h.level == 1 and h.anchor
+    ]
+    if not items:
+        return ""
+    return '<nav class="toc"><ol>' + "".join(items) + "</ol></nav>"
+
+
+def _block(block: b.Block, root: Path) -> str:
+    if isinstance(block, b.Heading):
+        anchor = f' id="{_e(block.anchor)}"' if block.anchor else ""
+        level = min(block.level + 1, 6)
+        return f"<h{level}{anchor}>{_e(block.text)}</h{level}>"
+    if isinstance(block, b.Paragraph):
+        if block.style == "pre":
+            return f'<pre class="strategy">{_inline(block.content)}</pre>'
+        cls = f' class="{block.style}"' if block.style else ""
+        return f"<p{cls}>{_inline(block.content)}</p>"
+    if isinstance(block, b.Bullets):
+        tag = "ol" if block.numbered else "ul"
+        items = "".join(f"<li>{_inline(i)}</li>" for i in block.items)
+        return f"<{tag}>{items}</{tag}>"
+    if isinstance(block, b.Table):
+        return _table(block)
+    if isinstance(block, b.Figure):
+        return _figure(block, root)
+    return '<div class="page-break"></div>'
+
+
+def _table(t: b.Table) -> str:
+    anchor = f' id="{_e(t.anchor)}"' if t.anchor else ""
+    head = "".join(f"<th>{_e(h)}</th>" for h in t.header) if any(t.header) else ""
+    rows = []
+    for i, row in enumerate(t.rows):
+        if i in t.spans:
+            rows.append(
+                f'<tr class="group"><th colspan="{len(t.header)}">{_inline(row[0])}</th></tr>'
+            )
+        else:
+            rows.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>")
+    notes = "".join(f'<p class="note">{_e(n)}</p>' for n in t.notes)
+    thead = f"<thead><tr>{head}</tr></thead>" if head else ""
+    return (
+        f'<figure class="table"{anchor}><figcaption>{_e(t.caption)}</figcaption>'
+        f"<table>{thead}<tbody>{''.join(rows)}</tbody></table>{notes}</figure>"
     )
+
+
+_XML_HEAD = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
+
+
+def _figure(f: b.Figure, root: Path) -> str:
+    anchor = f' id="{_e(f.anchor)}"' if f.anchor else ""
+    path = root / f.path
+    if path.exists():
+        svg = _XML_HEAD.sub("", path.read_text(encoding="utf-8"))
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_e(f.alt)}" ', 1)
+    else:
+        svg = f'<p class="note">[{_e(f.path)}]</p>'
+    return (
+        f'<figure class="figure {f.kind}"{anchor}>{svg}'
+        f"<figcaption>{_e(f.caption)}</figcaption></figure>"
+    )
+
+
+def _trace_list(document: b.Document) -> str:
+    traces = document.traces()
+    if not traces:
+        return ""
+    heading = "Hvor tallene kommer fra" if document.lang == "nb" else "Where the numbers come from"
+    items = "".join(
+        f'<li><a href="#{t.id}">{t.id}</a>: {_e(t.source)} — {_e(t.detail)}</li>' for t in traces
+    )
+    return f'<section class="traces" id="traces"><h2>{heading}</h2><ol>{items}</ol></section>'

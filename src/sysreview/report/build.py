@@ -1,0 +1,785 @@
+"""Build the report model from a review: one Document per language, figures drawn
+beside it.  Every number comes from the review's data through the same code the
+CLI uses (PRISMA counts, the grade stage's rebuilt Summary-of-Findings tables,
+the statistics core), and carries a trace of what produced it.
+
+The layout follows the seed review (NIPH): key messages, summary, background and
+question, methods, results (search, included studies, risk of bias, effects per
+comparison with forest plots and SoF tables, trends), conclusion, appendices
+(search strategies as run, excluded full texts with reasons, risk of bias per
+study with support, characteristics of included studies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from .. import grade, prisma
+from ..errors import DataError
+from ..model import Analysis, Comparison, ReviewData
+from . import blocks as b
+from ._words import CERTAINTY_ADJECTIVE, MEASURE_WORDS, METHOD_WORDS, words
+
+ROB_TOOL_NAMES = {
+    "rob1": {
+        "en": "the Cochrane risk-of-bias tool (RoB 1)",
+        "nb": "Cochranes verktøy for risiko for skjevheter (RoB 1)",
+    },
+    "rob2": {
+        "en": "the Cochrane risk-of-bias tool 2 (RoB 2)",
+        "nb": "Cochranes verktøy for risiko for skjevheter 2 (RoB 2)",
+    },
+    "robins_i": {"en": "ROBINS-I", "nb": "ROBINS-I"},
+}
+
+
+@dataclass
+class _Builder:
+    """Collects blocks and traces for one document."""
+
+    data: ReviewData
+    lang: str
+    out: Path
+    blocks: list[b.Block] = field(default_factory=list)
+    figures: int = 0
+    tables: int = 0
+    traces: int = 0
+    draw: bool = True
+    drawers: dict[str, Callable[[Path], Path]] = field(default_factory=dict)
+
+    @property
+    def w(self) -> dict[str, str]:
+        return words(self.lang)
+
+    def add(self, *blocks: b.Block) -> None:
+        self.blocks.extend(blocks)
+
+    def trace(self, source: str, detail: str, **data: Any) -> b.Trace:
+        self.traces += 1
+        return b.Trace(f"n{self.traces}", source, detail, data)
+
+    def number(self, value: object, source: str, detail: str, **data: Any) -> b.Text:
+        return b.Text(_fmt(value, self.lang), trace=self.trace(source, detail, **data))
+
+    def figure(
+        self, kind: str, name: str, caption: str, alt: str, draw: Callable[[Path], Path]
+    ) -> None:
+        """Draw a figure as SVG and PNG into ``figures/`` and add it."""
+        self.figures += 1
+        self.drawers[name] = draw
+        stem = f"figures/{self.lang}-{name}"
+        if self.draw:
+            draw(self.out / f"{stem}.svg")
+            draw(self.out / f"{stem}.png")
+        label = f"{self.w['figure']} {self.figures}. {caption}"
+        self.add(b.Figure(kind, f"{stem}.svg", f"{stem}.png", label, alt, anchor=name))
+
+    def table(
+        self, caption: str, header: tuple[str, ...], rows: Sequence[tuple[b.Inline, ...]], **kw: Any
+    ) -> None:
+        self.tables += 1
+        label = f"{self.w['table']} {self.tables}. {caption}"
+        self.add(b.Table(label, header, tuple(rows), **kw))
+
+
+def build_report(data: ReviewData, lang: str, out: str | Path, *, draw: bool = True) -> b.Document:
+    """The full report of ``data`` in ``lang`` ("nb" or "en"), figures drawn into
+    ``out/figures`` (unless ``draw`` is false: the model alone, for tests)."""
+    return _build(data, lang, Path(out), draw).document
+
+
+def draw_figure(data: ReviewData, name: str, path: str | Path, *, lang: str = "en") -> Path:
+    """Draw one of the report's figures alone: ``prisma``, ``rob-<tool>``,
+    ``rob-<tool>-summary``, ``effect-direction`` or ``forest-<analysis>``."""
+    drawers = _build(data, lang, Path(path).parent, False).drawers
+    if name not in drawers:
+        raise DataError(f"the report has no figure {name!r}", hint="figures: " + ", ".join(drawers))
+    return drawers[name](Path(path))
+
+
+@dataclass(frozen=True)
+class _Built:
+    document: b.Document
+    drawers: dict[str, Callable[[Path], Path]]
+
+
+def _build(data: ReviewData, lang: str, out: Path, draw: bool) -> _Built:
+    if lang not in ("nb", "en"):
+        raise DataError(f"language {lang!r} is not nb or en")
+    x = _Builder(data, lang, out, draw=draw)
+    sof = grade.build_tables(data, lang=lang)
+    _key_messages(x, sof)
+    _summary(x, sof)
+    _background(x)
+    _methods(x)
+    x.add(b.PageBreak(), b.Heading(1, x.w["results"], "results"))
+    _flow(x)
+    _included(x)
+    _risk_of_bias(x)
+    _effects(x, sof)
+    _swim(x)
+    _conclusion(x)
+    _appendices(x)
+    r = data.review
+    title = (r.title_en or r.title) if lang == "en" else r.title
+    subtitle = r.series or r.review_type
+    document = b.Document(lang, title, subtitle, r.authors, r.published, tuple(x.blocks))
+    return _Built(document, x.drawers)
+
+
+# --- front matter ------------------------------------------------------------------------
+
+
+def _key_messages(x: _Builder, sof: list[grade.BuiltTable]) -> None:
+    r = x.data.review
+    messages = r.key_messages_en if x.lang == "en" else r.key_messages
+    x.add(b.Heading(1, x.w["key_messages"], "key-messages"))
+    if messages:
+        x.add(b.Bullets(tuple(b.text(" ".join(m.split())) for m in messages)))
+    statements = _statements(x, sof, critical_only=True)
+    if statements:
+        if messages:
+            x.add(b.Paragraph(b.text(_computed_note(x.lang)), style="note"))
+        x.add(b.Bullets(tuple(statements)))
+
+
+def _computed_note(lang: str) -> str:
+    return (
+        "Utsagn beregnet fra tillit og effektstørrelse (GRADE):"
+        if lang == "nb"
+        else "Statements computed from certainty and size of effect (GRADE):"
+    )
+
+
+def _statements(x: _Builder, sof: list[grade.BuiltTable], *, critical_only: bool) -> list[b.Inline]:
+    out: list[b.Inline] = []
+    for table in sof:
+        for row in table.rows:
+            if row.statement is None or row.evidence is None:
+                continue
+            if critical_only and row.evidence.outcome.importance != "critical":
+                continue
+            adjective = CERTAINTY_ADJECTIVE[x.lang][row.certainty]
+            trace = x.trace(
+                f"sof.yaml:{table.recorded.id}/{row.recorded.id}",
+                f"GRADE {row.certainty}, effect size {row.size} ({row.evidence.source})",
+                certainty=row.certainty,
+                size=row.size,
+            )
+            out.append(
+                (
+                    b.Text(row.statement, trace=trace),
+                    b.Text(" " + x.w["we_have"].format(c=adjective)),
+                )
+            )
+    return out
+
+
+def _summary(x: _Builder, sof: list[grade.BuiltTable]) -> None:
+    counts = prisma.counts(x.data)
+    x.add(b.Heading(1, x.w["summary"], "summary"))
+    studies = counts.studies_included
+    screened = counts.screened
+    parts: list[str | b.Text] = []
+    if x.lang == "nb":
+        parts = [
+            "Vi gikk gjennom ",
+            _count(x, screened, "screened"),
+            " titler og sammendrag og inkluderte ",
+            _count(x, studies, "studies_included"),
+            " studier i ",
+            _count(x, counts.reports_included, "reports_included"),
+            " publikasjoner.",
+        ]
+    else:
+        parts = [
+            "We screened ",
+            _count(x, screened, "screened"),
+            " titles and abstracts and included ",
+            _count(x, studies, "studies_included"),
+            " studies in ",
+            _count(x, counts.reports_included, "reports_included"),
+            " reports.",
+        ]
+    x.add(b.Paragraph(b.text(*parts)))
+    statements = _statements(x, sof, critical_only=False)
+    if statements:
+        x.add(b.Bullets(tuple(statements)))
+
+
+def _count(x: _Builder, n: int | None, box: str) -> b.Text:
+    if n is None:
+        return b.Text("?")
+    basis = prisma.counts(x.data).basis
+    return x.number(n, f"prisma:{box}", f"PRISMA count ({basis})", box=box)
+
+
+def _background(x: _Builder) -> None:
+    r, p = x.data.review, x.data.protocol
+    x.add(b.Heading(1, x.w["background"], "question"))
+    question = (r.question_en or r.question) if x.lang == "en" else r.question
+    if question:
+        x.add(b.Paragraph(b.text(" ".join(question.split()))))
+    pico = [
+        (x.w["population"], p.population),
+        (x.w["intervention"], p.intervention),
+        (x.w["comparison"], p.comparator),
+        (x.w["outcome"], p.outcome),
+    ]
+    items = tuple(b.text(b.Text(f"{k}: ", bold=True), " ".join(v.split())) for k, v in pico if v)
+    if items:
+        x.add(b.Heading(2, x.w["pico"]), b.Bullets(items))
+
+
+# --- methods -----------------------------------------------------------------------------
+
+
+def _methods(x: _Builder) -> None:
+    d, w = x.data, x.w
+    x.add(b.Heading(1, w["methods"], "methods"))
+    if d.protocol.criteria:
+        x.add(b.Heading(2, w["criteria"], "criteria"))
+        rows = [
+            (
+                b.text(w[c.kind]),
+                b.text((c.heading_en or c.heading) if x.lang == "en" else c.heading),
+                b.text(c.text),
+            )
+            for c in d.protocol.criteria
+        ]
+        x.table(w["criteria"], (w["kind"], w["heading"], w["criterion"]), rows, widths=(1, 2, 6))
+    x.add(b.Heading(2, w["searches"], "searches"))
+    databases = [s for s in d.searches if s.source == "database"]
+    dates = sorted({s.date for s in databases if s.date})
+    if x.lang == "nb":
+        sentence = f"Vi søkte i {len(databases)} databaser"
+        sentence += f" ({dates[0]} til {dates[-1]})." if dates else "."
+    else:
+        sentence = f"We searched {len(databases)} databases"
+        sentence += f" ({dates[0]} to {dates[-1]})." if dates else "."
+    x.add(b.Paragraph(b.text(sentence)))
+    searches = [
+        (
+            b.text(s.database),
+            b.text(s.interface or ""),
+            b.text(s.date or s.date_text or ""),
+            (
+                x.number(s.reported_hits, f"searches.yaml:{s.id}", "hits the database reported")
+                if s.reported_hits is not None
+                else b.Text(s.hits_text or ""),
+            ),
+        )
+        for s in d.searches
+    ]
+    x.table(
+        w["searches"],
+        (w["database"], w["interface"], w["date"], w["hits"]),
+        searches,
+        anchor="search-table",
+    )
+    x.add(b.Heading(2, w["screening"]))
+    n = d.protocol.screening_reviewers
+    if x.lang == "nb":
+        text = (
+            f"{_number_word(n, 'nb').capitalize()} personer vurderte uavhengig av hverandre "
+            "titler og sammendrag og deretter fulltekster; uenighet ble løst av en tredje."
+        )
+    else:
+        text = (
+            f"{_number_word(n, 'en').capitalize()} reviewers independently screened titles "
+            "and abstracts, then full texts; a third resolved disagreements."
+        )
+    x.add(b.Paragraph(b.text(text)))
+    tools = sorted({a.tool for a in d.risk_of_bias})
+    if tools:
+        names = ", ".join(ROB_TOOL_NAMES.get(t, {}).get(x.lang, t) for t in tools)
+        x.add(b.Heading(2, w["rob_methods"]))
+        x.add(
+            b.Paragraph(
+                b.text(
+                    f"Vi vurderte risiko for skjevheter med {names}."
+                    if x.lang == "nb"
+                    else f"We assessed risk of bias with {names}."
+                )
+            )
+        )
+    if d.analyses:
+        x.add(b.Heading(2, w["analysis"], "analysis"))
+        x.add(b.Paragraph(b.text(_analysis_words(d.analyses, x.lang))))
+    x.add(b.Heading(2, w["grade"]))
+    x.add(
+        b.Bullets(
+            tuple(
+                b.text(
+                    f"{grade.certainty_symbols(c)} {grade.certainty_label(c, x.lang)}: ",
+                    grade.certainty_definition(c, x.lang),
+                )
+                for c in ("high", "moderate", "low", "very_low")
+            )
+        )
+    )
+
+
+def _number_word(n: int, lang: str) -> str:
+    table = {"nb": ("null", "én", "to", "tre", "fire"), "en": ("no", "one", "two", "three", "four")}
+    return table[lang][n] if 0 <= n < 5 else str(n)
+
+
+def _analysis_words(analyses: tuple[Analysis, ...], lang: str) -> str:
+    """The analysis choices in words a reader can check, e.g. "random effects,
+    DerSimonian-Laird τ², Mantel-Haenszel RR"."""
+    m, mw = METHOD_WORDS[lang], MEASURE_WORDS[lang]
+    seen: list[str] = []
+    for a in analyses:
+        method = a.method or ("MH" if a.measure in ("RR", "OR", "RD") else "IV")
+        parts = [m[a.model]]
+        if a.model == "random":
+            parts.append(m["DL"])
+        parts.append(f"{m.get(method, method)} {mw.get(a.measure, a.measure)}")
+        phrase = ", ".join(parts)
+        if phrase not in seen:
+            seen.append(phrase)
+    if lang == "nb":
+        return (
+            "Vi slo sammen resultatene i metaanalyser med "
+            + "; ".join(seen)
+            + " (som i Review Manager 5), med 95 % konfidensintervall, og målte heterogenitet "
+            "med I² og χ²."
+        )
+    return (
+        "We pooled results in meta-analyses with "
+        + "; ".join(seen)
+        + " (as Review Manager 5 does), with 95 % confidence intervals, and measured "
+        "heterogeneity with I² and χ²."
+    )
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def _flow(x: _Builder) -> None:
+    from .figures.prisma_flow import draw_prisma, prisma_flow
+
+    counts = prisma.counts(x.data)
+    x.add(b.Heading(2, x.w["flow"], "prisma"))
+    flow = prisma_flow(counts, data=x.data, lang=x.lang)
+    caption = "Flytskjema (PRISMA 2020)" if x.lang == "nb" else "Flow diagram (PRISMA 2020)"
+    alt = "; ".join(box.text for box in flow.boxes)
+    x.figure("prisma", "prisma", caption, alt, lambda p: draw_prisma(flow, p))
+    for finding in flow.findings:
+        x.add(
+            b.Paragraph(
+                b.text(f"⚠ {finding.message} ({finding.found} ≠ {finding.expected})"), style="note"
+            )
+        )
+
+
+def _included(x: _Builder) -> None:
+    d, w = x.data, x.w
+    included = [s for s in d.studies if s.status == "included"]
+    x.add(b.Heading(2, w["included"], "studies"))
+    reports: dict[str, int] = {}
+    for r in d.reports:
+        reports[r.study] = reports.get(r.study, 0) + 1
+    rows = [
+        (
+            b.text(s.label),
+            b.text(s.design or ""),
+            b.text(", ".join(s.countries)),
+            (
+                x.number(s.participants, f"studies.yaml:{s.id}", "participants randomised")
+                if s.participants is not None
+                else b.Text(""),
+            ),
+            b.text(s.intervention or ""),
+            b.text(s.control or ""),
+            b.text(s.follow_up or ""),
+        )
+        for s in included
+    ]
+    x.table(
+        w["included"],
+        (
+            w["study"],
+            w["design"],
+            w["countries"],
+            w["participants"],
+            w["intervention"],
+            w["control"],
+            w["follow_up"],
+        ),
+        rows,
+        widths=(2, 1.2, 1.2, 1, 3, 3, 1.2),
+        anchor="studies-table",
+    )
+
+
+def _risk_of_bias(x: _Builder) -> None:
+    from .figures.rob import draw_summary, draw_traffic_light, rob_summary, rob_table
+
+    tools = sorted({a.tool for a in x.data.risk_of_bias if a.consensus})
+    if not tools:
+        return
+    x.add(b.Heading(2, x.w["rob"], "rob"))
+    labels = {s.id: s.label for s in x.data.studies}
+    for tool in tools:
+        table = rob_table(x.data.risk_of_bias, tool=tool, study_labels=labels, lang=x.lang)
+        summary = rob_summary(table)
+        name = ROB_TOOL_NAMES.get(tool, {}).get(x.lang, tool)
+        x.figure(
+            "rob_traffic_light",
+            f"rob-{tool}",
+            name,
+            f"{len(table.studies)} × {len(table.domains)}",
+            partial(draw_traffic_light, table),
+        )
+        x.figure(
+            "rob_summary",
+            f"rob-{tool}-summary",
+            name,
+            name,
+            partial(draw_summary, summary),
+        )
+
+
+def _effects(x: _Builder, sof: list[grade.BuiltTable]) -> None:
+    d = x.data
+    x.add(b.Heading(2, x.w["effects"], "sof"))
+    by_comparison: dict[str, list[grade.BuiltTable]] = {}
+    for t in sof:
+        by_comparison.setdefault(t.recorded.comparison, []).append(t)
+    for c in d.protocol.comparisons:
+        analyses = [a for a in d.analyses if a.comparison == c.id]
+        tables = by_comparison.get(c.id, [])
+        if not analyses and not tables:
+            continue
+        name = (c.name_en or c.name) if x.lang == "en" else c.name
+        x.add(b.Heading(3, name or f"{c.intervention} vs {c.comparator}", f"c-{c.id}"))
+        for a in analyses:
+            _analysis(x, a, c)
+        for t in tables:
+            _sof_table(x, t)
+
+
+def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
+    from .figures.forest import draw_forest
+
+    plot = _forest(x, a, c)
+    rep = a.reported
+    if rep is not None and rep.estimate is not None:
+        words_ = x.w
+        source = f"analyses.yaml:{a.id}"
+        parts: list[str | b.Text] = [
+            f"{words_['pooled']} ({a.timepoint or ''}): {a.measure} ",
+            x.number(rep.estimate, source, "pooled estimate as the review reports it"),
+        ]
+        if rep.ci_lb is not None and rep.ci_ub is not None:
+            parts += [
+                " (95 % KI " if x.lang == "nb" else " (95 % CI ",
+                x.number(rep.ci_lb, source, "lower CI limit as reported"),
+                " – ",
+                x.number(rep.ci_ub, source, "upper CI limit as reported"),
+                ")",
+            ]
+        if rep.studies is not None:
+            parts += [
+                ", ",
+                x.number(rep.studies, source, "studies pooled"),
+                " studier" if x.lang == "nb" else " studies",
+            ]
+        if rep.participants is not None:
+            parts += [
+                ", ",
+                x.number(rep.participants, source, "participants pooled"),
+                " deltakere" if x.lang == "nb" else " participants",
+            ]
+        x.add(b.Paragraph(b.text(*parts, ".")))
+    if plot is not None:
+        caption = f"{a.measure}, {a.timepoint or ''}".strip(", ")
+        alt = f"Forest plot {a.id}"
+        x.figure("forest", f"forest-{a.id}", caption, alt, lambda p: draw_forest(plot, p))
+
+
+def _forest(x: _Builder, a: Analysis, c: Comparison) -> Any:
+    """A forest plot: from the studies' arm-level data where the review has it,
+    else the pooled result alone (the diamond), as reported."""
+    from .figures import forest
+
+    intervention, comparator = grade.names(c, x.lang)
+    outcome = next((o for o in x.data.protocol.outcomes if o.id == a.outcome), None)
+    sides = grade.favour_sides(outcome.direction, c, x.lang) if outcome else None
+    favours = sides or ("", "")
+    rows = grade.study_rows(x.data, a)
+    labels = {s.id: s.label for s in x.data.studies}
+    if rows is not None:
+        report = grade.pool(a, rows)
+        g1: list[tuple[str, ...]]
+        g2: list[tuple[str, ...]]
+        if rows[0].data_type == "dichotomous":
+            g1 = [(_int(r.events_1), _int(r.n_1)) for r in rows]
+            g2 = [(_int(r.events_2), _int(r.n_2)) for r in rows]
+        else:
+            g1 = [(_fmt(r.mean_1, "en"), _fmt(r.sd_1, "en"), _int(r.n_1)) for r in rows]
+            g2 = [(_fmt(r.mean_2, "en"), _fmt(r.sd_2, "en"), _int(r.n_2)) for r in rows]
+        return forest.forest_plot(
+            report.result,
+            labels=[labels.get(r.study, r.study) for r in rows],
+            group1=g1,
+            group2=g2,
+            arm_labels=(intervention, comparator),
+            favours=favours,
+        )
+    rep = a.reported
+    if rep is None or rep.estimate is None or rep.ci_lb is None or rep.ci_ub is None:
+        return None
+    none = x.w["not_reported"]
+    total = forest.ForestTotal(
+        label="Total (95 % KI)" if x.lang == "nb" else "Total (95% CI)",
+        estimate=rep.estimate,
+        ci_lb=rep.ci_lb,
+        ci_ub=rep.ci_ub,
+        n1=None,
+        n2=None,
+        events1=None,
+        events2=None,
+        heterogeneity=(
+            ("Heterogenitet: " if x.lang == "nb" else "Heterogeneity: ")
+            + (f"I² = {_fmt(rep.i2, x.lang)} %" if rep.i2 is not None else none)
+        ),
+        overall=(
+            f"Studier: {rep.studies}, deltakere: {rep.participants}"
+            if x.lang == "nb"
+            else f"Studies: {rep.studies}, participants: {rep.participants}"
+        ),
+    )
+    return forest.ForestPlot(
+        title=None,
+        measure=a.measure,
+        method_text=f"{a.measure}, {'Random' if a.model == 'random' else 'Fixed'}, 95% CI",
+        arm_labels=(intervention, comparator),
+        columns=(),
+        groups=(),
+        total=total,
+        subgroup_test=None,
+        favours=favours,
+        log_scale=a.measure in ("RR", "OR", "HR"),
+    )
+
+
+def _sof_table(x: _Builder, t: grade.BuiltTable) -> None:
+    w = x.w
+    rec = t.recorded
+    intervention, comparator = (
+        grade.names(t.comparison, x.lang)
+        if t.comparison
+        else (rec.intervention or "", rec.control or "")
+    )
+    header = (
+        w["outcome"],
+        w["risk_control"].format(c=comparator.lower()),
+        w["risk_intervention"].format(i=intervention.lower()),
+        w["relative"],
+        w["n_studies"],
+        w["certainty"],
+        w["statement"],
+    )
+    rows: list[tuple[b.Inline, ...]] = []
+    for row in t.rows:
+        source = f"sof.yaml:{rec.id}/{row.recorded.id}"
+        e = row.evidence
+        detail = (
+            f"{e.source}: {e.measure} {e.estimate} ({e.ci_lb} to {e.ci_ub})"
+            if e and e.estimate
+            else "narrative"
+        )
+        first = row.absolute[0] if row.absolute else None
+        control = (
+            (
+                b.Text(
+                    first.control,
+                    trace=x.trace(source, "assumed control risk", baseline=first.effect.baseline),
+                ),
+            )
+            if first
+            else b.text("")
+        )
+        effect: b.Inline
+        if first:
+            effect = (
+                b.Text(first.intervention, trace=x.trace(source, f"from {detail}")),
+                b.Text(f"; {first.difference}"),
+            )
+        elif row.continuous:
+            effect = (b.Text(row.continuous, trace=x.trace(source, detail)),)
+        else:
+            effect = b.text(row.recorded.narrative or "")
+        relative = (b.Text(row.relative, trace=x.trace(source, detail)),) if row.relative else ()
+        marks = tuple(b.Text(f" {n}", superscript=True) for n in row.footnotes)
+        certainty = (
+            b.Text(f"{row.certainty_symbols} {grade.certainty_label(row.certainty, x.lang)}"),
+            *marks,
+        )
+        rows.append(
+            (
+                b.text(row.label),
+                control,
+                effect,
+                relative,
+                b.text(row.participants or ""),
+                certainty,
+                b.text(row.statement or ""),
+            )
+        )
+    context = tuple(
+        f"{k}: {v}"
+        for k, v in ((w["population"], rec.population), (w["setting"], rec.setting))
+        if v
+    )
+    notes = context + tuple(f"{n}. {text}" for n, text in t.footnotes.items())
+    x.table(
+        rec.title,
+        header,
+        rows,
+        notes=notes,
+        widths=(2.2, 1.4, 2.4, 1.6, 1.6, 1.4, 3),
+        anchor=rec.id,
+    )
+
+
+def _swim(x: _Builder) -> None:
+    from .figures.effect_direction import draw_effect_direction
+
+    trends = x.data.trends
+    if not trends:
+        return
+    w = x.w
+    x.add(b.Heading(2, w["swim"], "swim"))
+    counts = grade.vote_count(trends)
+    rows = [
+        (
+            b.text(v.domain),
+            b.text(str(v.studies)),
+            b.text(str(v.benefit)),
+            b.text(str(v.harm)),
+            b.text(str(v.no_difference + v.mixed)),
+            (
+                b.Text(
+                    v.describe(x.lang),
+                    trace=x.trace(
+                        "trends.yaml",
+                        "vote counting by direction (70 % rule), exact sign test, Wilson 95 % CI",
+                        domain=v.domain,
+                    ),
+                ),
+            ),
+        )
+        for v in counts
+    ]
+    x.table(
+        w["swim"],
+        (
+            w["outcome"],
+            w["studies_n"],
+            w["favouring"],
+            w["favouring_control"],
+            f"{w['no_difference']} / {w['mixed']}",
+            w["proportion"],
+        ),
+        rows,
+    )
+    sizes = {s.id: s.participants for s in x.data.studies if s.participants}
+    plot = grade.effect_direction_plot(trends, sample_sizes=sizes)
+    x.figure(
+        "effect_direction",
+        "effect-direction",
+        w["swim"],
+        w["swim"],
+        lambda p: draw_effect_direction(plot, p, lang=x.lang),
+    )
+
+
+def _conclusion(x: _Builder) -> None:
+    r = x.data.review
+    text = (r.conclusion_en or r.conclusion) if x.lang == "en" else r.conclusion
+    if text:
+        x.add(
+            b.Heading(1, x.w["conclusion"], "conclusion"),
+            b.Paragraph(b.text(" ".join(text.split()))),
+        )
+
+
+# --- appendices ----------------------------------------------------------------------------
+
+
+def _appendices(x: _Builder) -> None:
+    d, w = x.data, x.w
+    x.add(b.PageBreak(), b.Heading(1, w["appendices"], "appendices"))
+    x.add(b.Heading(2, w["strategies"], "strategies"))
+    for s in d.searches:
+        when = w["searched"].format(date=s.date or s.date_text or "?")
+        hits = f", {s.reported_hits} {w['hits'].lower()}" if s.reported_hits is not None else ""
+        x.add(b.Heading(3, f"{s.database}{' (' + s.interface + ')' if s.interface else ''}"))
+        x.add(b.Paragraph(b.text(f"{when}{hits}"), style="note"))
+        if s.strategy:
+            x.add(b.Paragraph(b.text(s.strategy), style="pre"))
+    x.add(b.Heading(2, w["excluded"], "excluded"))
+    rows = [
+        (b.text(e.citation), b.text((e.reason_en or e.reason) if x.lang == "en" else e.reason))
+        for e in d.exclusions
+    ]
+    x.table(w["excluded"], (w["reference"], w["reason"]), rows, widths=(3, 2))
+    rob = [a for a in d.risk_of_bias if a.consensus]
+    if rob:
+        from ..appraisal import rob1
+
+        x.add(b.Heading(2, w["rob_support"], "rob-support"))
+        labels = {s.id: s.label for s in d.studies}
+        names = {dm.code: (dm.name_nb if x.lang == "nb" else dm.name_en) for dm in rob1.DOMAINS}
+        judged = [
+            (
+                b.text(labels.get(a.study, a.study)),
+                b.text(names.get(a.domain, a.domain)),
+                b.text(a.judgement),
+                b.text(a.support or ""),
+            )
+            for a in rob
+        ]
+        x.table(
+            w["rob_support"],
+            (w["study"], w["domain"], w["judgement"], w["support"]),
+            judged,
+            widths=(1.5, 2, 1, 4),
+        )
+    included = [s for s in d.studies if s.status == "included" and s.characteristics]
+    if included:
+        x.add(b.Heading(2, w["characteristics"], "characteristics"))
+        for study in included:
+            cells = [(b.text(k), b.text(v)) for k, v in study.characteristics.items()]
+            x.table(study.label, ("", ""), cells, widths=(1, 4))
+    if d.notes:
+        x.add(b.Heading(2, w["notes"], "notes"))
+        x.add(b.Bullets(tuple(b.text(f"{n.subject}: {n.text}") for n in d.notes)))
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def _int(value: float | None) -> str:
+    return "" if value is None else str(round(value))
+
+
+def _fmt(value: object, lang: str) -> str:
+    """A number as the language writes it: 7 186 / 7,186; 1,01 / 1.01."""
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        text = f"{value:,}"
+        return text.replace(",", " ") if lang == "nb" else text
+    if isinstance(value, float):
+        text = f"{value:g}" if abs(value) >= 100 else f"{value:.2f}"
+        return text.replace(".", ",").replace("-", "−") if lang == "nb" else text
+    return str(value)
