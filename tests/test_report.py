@@ -192,6 +192,8 @@ def test_docx_has_real_headings_tables_figures_and_a_sidecar(built: tuple[Path, 
     document = docx.Document(str(out / "report-nb.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[:4] == ["Hovedfunn", "Sammendrag", "Bakgrunn og problemstilling", "Metode"]
+    captions = [p.text for p in document.paragraphs if p.text.startswith("Tabell ")]
+    assert captions[0] == "Tabell 1. Inklusjons- og eksklusjonskriterier"  # numbered once
     texts = ["\n".join(c.text for c in t.rows[1].cells) for t in document.tables]
     assert any("RR 1,01 (0,70 til 1,48)" in t for t in texts)
     assert len(document.inline_shapes) == len(list((out / "figures").glob("nb-*.png")))

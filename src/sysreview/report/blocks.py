@@ -81,6 +81,26 @@ class Table:
     anchor: str | None = None
 
 
+#: what captions are numbered with: (tables, figures) by language
+CAPTION_WORDS = {"nb": ("Tabell", "Figur"), "en": ("Table", "Figure")}
+
+
+def numbered(document: Document) -> dict[int, str]:
+    """Each table's and figure's caption with its number ("Tabell 3. ..."), by the
+    block's position in the document; renderers number the same way Word does."""
+    table_word, figure_word = CAPTION_WORDS.get(document.lang, CAPTION_WORDS["en"])
+    out: dict[int, str] = {}
+    tables = figures = 0
+    for i, block in enumerate(document.blocks):
+        if isinstance(block, Table):
+            tables += 1
+            out[i] = f"{table_word} {tables}. {block.caption}"
+        elif isinstance(block, Figure):
+            figures += 1
+            out[i] = f"{figure_word} {figures}. {block.caption}"
+    return out
+
+
 @dataclass(frozen=True)
 class Figure:
     """A drawn figure: ``path`` relative to the report's directory (SVG), with its

@@ -45,8 +45,6 @@ class _Builder:
     lang: str
     out: Path
     blocks: list[b.Block] = field(default_factory=list)
-    figures: int = 0
-    tables: int = 0
     traces: int = 0
     draw: bool = True
     drawers: dict[str, Callable[[Path], Path]] = field(default_factory=dict)
@@ -69,21 +67,17 @@ class _Builder:
         self, kind: str, name: str, caption: str, alt: str, draw: Callable[[Path], Path]
     ) -> None:
         """Draw a figure as SVG and PNG into ``figures/`` and add it."""
-        self.figures += 1
         self.drawers[name] = draw
         stem = f"figures/{self.lang}-{name}"
         if self.draw:
             draw(self.out / f"{stem}.svg")
             draw(self.out / f"{stem}.png")
-        label = f"{self.w['figure']} {self.figures}. {caption}"
-        self.add(b.Figure(kind, f"{stem}.svg", f"{stem}.png", label, alt, anchor=name))
+        self.add(b.Figure(kind, f"{stem}.svg", f"{stem}.png", caption, alt, anchor=name))
 
     def table(
         self, caption: str, header: tuple[str, ...], rows: Sequence[tuple[b.Inline, ...]], **kw: Any
     ) -> None:
-        self.tables += 1
-        label = f"{self.w['table']} {self.tables}. {caption}"
-        self.add(b.Table(label, header, tuple(rows), **kw))
+        self.add(b.Table(caption, header, tuple(rows), **kw))
 
 
 def build_report(data: ReviewData, lang: str, out: str | Path, *, draw: bool = True) -> b.Document:

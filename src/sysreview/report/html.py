@@ -40,7 +40,8 @@ def render_html(document: b.Document, base: str | Path) -> str:
     parts.append("</header>")
     parts.append(_contents(document))
     parts.append("<main>")
-    parts.extend(_block(block, root) for block in document.blocks)
+    captions = b.numbered(document)
+    parts.extend(_block(block, root, captions.get(i)) for i, block in enumerate(document.blocks))
     parts.append("</main>")
     parts.append(_trace_list(document))
     parts.append("</body>")
@@ -86,7 +87,7 @@ def _contents(document: b.Document) -> str:
     return '<nav class="toc"><ol>' + "".join(items) + "</ol></nav>"
 
 
-def _block(block: b.Block, root: Path) -> str:
+def _block(block: b.Block, root: Path, caption: str | None) -> str:
     if isinstance(block, b.Heading):
         anchor = f' id="{_e(block.anchor)}"' if block.anchor else ""
         level = min(block.level + 1, 6)
@@ -101,13 +102,13 @@ def _block(block: b.Block, root: Path) -> str:
         items = "".join(f"<li>{_inline(i)}</li>" for i in block.items)
         return f"<{tag}>{items}</{tag}>"
     if isinstance(block, b.Table):
-        return _table(block)
+        return _table(block, caption or block.caption)
     if isinstance(block, b.Figure):
-        return _figure(block, root)
+        return _figure(block, root, caption or block.caption)
     return '<div class="page-break"></div>'
 
 
-def _table(t: b.Table) -> str:
+def _table(t: b.Table, caption: str) -> str:
     anchor = f' id="{_e(t.anchor)}"' if t.anchor else ""
     head = "".join(f"<th>{_e(h)}</th>" for h in t.header) if any(t.header) else ""
     rows = []
@@ -121,7 +122,7 @@ def _table(t: b.Table) -> str:
     notes = "".join(f'<p class="note">{_e(n)}</p>' for n in t.notes)
     thead = f"<thead><tr>{head}</tr></thead>" if head else ""
     return (
-        f'<figure class="table"{anchor}><figcaption>{_e(t.caption)}</figcaption>'
+        f'<figure class="table"{anchor}><figcaption>{_e(caption)}</figcaption>'
         f"<table>{thead}<tbody>{''.join(rows)}</tbody></table>{notes}</figure>"
     )
 
@@ -129,7 +130,7 @@ def _table(t: b.Table) -> str:
 _XML_HEAD = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 
 
-def _figure(f: b.Figure, root: Path) -> str:
+def _figure(f: b.Figure, root: Path, caption: str) -> str:
     anchor = f' id="{_e(f.anchor)}"' if f.anchor else ""
     path = root / f.path
     if path.exists():
@@ -139,7 +140,7 @@ def _figure(f: b.Figure, root: Path) -> str:
         svg = f'<p class="note">[{_e(f.path)}]</p>'
     return (
         f'<figure class="figure {f.kind}"{anchor}>{svg}'
-        f"<figcaption>{_e(f.caption)}</figcaption></figure>"
+        f"<figcaption>{_e(caption)}</figcaption></figure>"
     )
 
 

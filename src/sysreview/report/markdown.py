@@ -12,8 +12,9 @@ def render_markdown(document: b.Document) -> str:
         out += [f"*{document.subtitle}*", ""]
     if document.authors:
         out += ["; ".join(document.authors), ""]
-    for block in document.blocks:
-        out.extend(_block(block))
+    captions = b.numbered(document)
+    for i, block in enumerate(document.blocks):
+        out.extend(_block(block, captions.get(i, "")))
     traces = document.traces()
     if traces:
         out += ["", "---", ""]
@@ -37,7 +38,7 @@ def _inline(content: b.Inline) -> str:
     return "".join(out).replace("\n", " ")
 
 
-def _block(block: b.Block) -> list[str]:
+def _block(block: b.Block, caption: str) -> list[str]:
     if isinstance(block, b.Heading):
         return ["#" * min(block.level + 1, 6) + " " + block.text, ""]
     if isinstance(block, b.Paragraph):
@@ -49,7 +50,7 @@ def _block(block: b.Block) -> list[str]:
         return [f"{mark} {_inline(i)}" for i in block.items] + [""]
     if isinstance(block, b.Table):
         width = len(block.header)
-        lines = [f"**{block.caption}**", ""]
+        lines = [f"**{caption}**", ""]
         lines.append("| " + " | ".join(h or " " for h in block.header) + " |")
         lines.append("|" + "---|" * width)
         for row in block.rows:
@@ -58,5 +59,5 @@ def _block(block: b.Block) -> list[str]:
         lines += [""] + [f"> {n}" for n in block.notes]
         return [*lines, ""]
     if isinstance(block, b.Figure):
-        return [f"![{block.alt}]({block.path})", "", f"*{block.caption}*", ""]
+        return [f"![{block.alt}]({block.path})", "", f"*{caption}*", ""]
     return ["", "---", ""]

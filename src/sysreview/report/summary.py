@@ -51,7 +51,6 @@ def build_summary(data: ReviewData, lang: str) -> b.Document:
             blocks += [b.Paragraph(b.text(lead)), b.Bullets(tuple(items))]
     blocks.append(b.Paragraph(b.text(w["pls_certainty"]), style="note"))
 
-    number = 0
     for table in tables:
         rows = []
         if table.comparison is None:
@@ -91,11 +90,10 @@ def build_summary(data: ReviewData, lang: str) -> b.Document:
                 rows.append((what, b.text(""), b.text(row.recorded.narrative or ""), certainty))
         if not rows:
             continue
-        number += 1
         header = (w["what_happens"], comparator, intervention, w["certainty"])
         blocks.append(
             b.Table(
-                f"{w['pls_results']} {number}. {table.recorded.title}",
+                table.recorded.title,
                 header,
                 tuple(rows),
                 notes=("* " + w["pls_ci"],),
