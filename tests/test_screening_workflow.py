@@ -13,7 +13,7 @@ import pytest
 
 from sysreview import Review
 from sysreview.errors import WorkflowError
-from sysreview.model import Protocol, Record, ReviewData, replace
+from sysreview.model import Criterion, Protocol, Record, ReviewData, replace
 from sysreview.screening._agreement import cohen_kappa, fleiss_kappa, gwet_ac1
 
 REASONS = ("wrong population", "wrong intervention", "not a trial")
@@ -264,3 +264,35 @@ def test_screen_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main([*rev, "screen", "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["totals"]["included"] == 1 and stats["pairs"][0]["kappa"] == 0.0
+
+
+def test_next_record_is_the_one_most_likely_relevant(tmp_path: Path) -> None:
+    """Active learning in the reviewer's queue: the criteria rank the records before
+    any decision; then the decisions logged so far do; --order import keeps the old
+    order."""
+    titles = {
+        "r0": "Mortality after cardiac surgery in the elderly",
+        "r1": "Heart valve replacement: long-term outcomes",
+        "r2": "Knee arthroplasty costs in a national registry",
+        "r3": "Return to work after multidisciplinary rehabilitation for sick leave",
+        "r4": "Statins and stroke in primary prevention",
+        "r5": "Workplace intervention, sick leave and return to work: a randomised trial",
+    }
+    review = Review.init(tmp_path / "rev")
+    data = review.data()
+    criteria = (
+        Criterion("inclusion", "Population", "Adults on long-term sick leave"),
+        Criterion("inclusion", "Outcome", "Return to work"),
+    )
+    records = tuple(Record(id=k, search=None, title=v) for k, v in titles.items())
+    review.save(replace(data, records=records, protocol=Protocol(criteria=criteria)))
+    with review:
+        first = review.next_to_screen("ann")
+        assert first is not None and first.record.id in ("r3", "r5")
+        assert review.next_to_screen("ann", order="import").record.id == "r0"  # type: ignore[union-attr]
+        review.decide(first.record.id, "include", reviewer="ann")
+        review.decide("r4", "exclude", reviewer="ann")
+        nxt = review.next_to_screen("ann")
+        assert nxt is not None and nxt.record.id == ({"r3", "r5"} - {first.record.id}).pop()
+        with pytest.raises(WorkflowError, match="not ranked or import"):
+            review.next_to_screen("ann", order="random")

@@ -280,9 +280,21 @@ class Review:
         seen = workflow.visible(data, record, reviewer, stage)  # type: ignore[arg-type]
         return ScreeningItem(found, stage, seen)
 
-    def next_to_screen(self, reviewer: str, stage: str = "title_abstract") -> ScreeningItem | None:
-        """The next record waiting for ``reviewer`` at ``stage`` (blinded), or None."""
-        record = workflow.next_record(self.data(), reviewer, stage)  # type: ignore[arg-type]
+    def next_to_screen(
+        self, reviewer: str, stage: str = "title_abstract", *, order: str = "ranked"
+    ) -> ScreeningItem | None:
+        """The next record waiting for ``reviewer`` at ``stage`` (blinded), or None:
+        the one active learning ranks most likely relevant from the decisions so far
+        (``order="ranked"``), or the next in import order (``"import"``)."""
+        if order not in ("ranked", "import"):
+            raise WorkflowError(f"order {order!r} is not ranked or import")
+        data = self.data()
+        ranking = None
+        if order == "ranked":
+            from .screening._priority import ranked
+
+            ranking = ranked(data, stage)  # type: ignore[arg-type]
+        record = workflow.next_record(data, reviewer, stage, ranking)  # type: ignore[arg-type]
         return None if record is None else self.screening_item(record, reviewer, stage)
 
     def conflicts(self, stage: str = "title_abstract") -> list[workflow.Position]:

@@ -58,12 +58,19 @@ def screen() -> None:
 @screen.command("next")
 @_STAGE
 @review_commands.REVIEWER
+@click.option(
+    "--order",
+    type=click.Choice(["ranked", "import"]),
+    default="ranked",
+    show_default=True,
+    help="Most likely relevant first (active learning on the decisions so far), or import order.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
 @click.pass_context
-def next_(ctx: click.Context, stage: str, reviewer: str, as_json: bool) -> None:
+def next_(ctx: click.Context, stage: str, reviewer: str, order: str, as_json: bool) -> None:
     """Show the next record waiting for you (others' decisions stay hidden)."""
     with review_commands.open_review(ctx) as review:
-        item = review.next_to_screen(reviewer, _stage(stage))
+        item = review.next_to_screen(reviewer, _stage(stage), order=order)
         keywords = _keywords(review.data().protocol)
     if item is None:
         click.echo(f"nothing waits for {reviewer} at {_stage(stage)}")
