@@ -197,50 +197,20 @@ CSV_COLUMNS = (
 
 
 def flat_rows(tables: list[BuiltTable]) -> list[dict[str, Any]]:
-    """One dict per row and assumed control risk, with the columns of ``CSV_COLUMNS``."""
+    """One dict per row and assumed control risk, with the columns of ``CSV_COLUMNS``:
+    the row's ``to_dict()`` flattened (recorded cells prefixed ``recorded_``)."""
     out: list[dict[str, Any]] = []
     for table in tables:
         for row in table.rows:
-            r, e = row.recorded, row.evidence
-            base = {
-                "table": table.recorded.id,
-                "row": r.id,
-                "outcome": r.outcome,
-                "label": row.label,
-                "source": e.source if e else "none",
-                "measure": e.measure if e else None,
-                "estimate": e.estimate if e else None,
-                "ci_lb": e.ci_lb if e else None,
-                "ci_ub": e.ci_ub if e else None,
-                "relative": row.relative,
-                "continuous": row.continuous,
-                "narrative": r.narrative,
-                "participants": row.participants,
-                "certainty": row.certainty,
-                "footnotes": " ".join(str(n) for n in row.footnotes),
-                "statement": row.statement,
-                "recorded_relative": r.relative_text,
-                "recorded_control": r.risk_control_text,
-                "recorded_intervention": r.risk_intervention_text,
-                "recorded_difference": r.difference_text,
-                "recorded_participants": r.participants_text,
-                "recorded_certainty": r.certainty,
-            }
-            if not row.absolute:
+            d = row.to_dict()
+            base = {k: v for k, v in d.items() if not isinstance(v, (list, dict))}
+            base |= {"table": table.recorded.id, "footnotes": " ".join(map(str, row.footnotes))}
+            base |= {f"recorded_{k}": v for k, v in d["recorded"].items() if k != "footnotes"}
+            for a in d["absolute"]:
+                cells = {k: v for k, v in a.items() if k not in ("label", "values")}
+                out.append(base | cells | {"baseline_label": a["label"]})
+            if not d["absolute"]:
                 out.append(base)
-            for a in row.absolute:
-                out.append(
-                    base
-                    | {
-                        "baseline_label": a.label,
-                        "baseline": a.effect.baseline,
-                        "per": a.effect.per,
-                        "control": a.control,
-                        "intervention": a.intervention,
-                        "difference": a.difference,
-                        "nnt": a.nnt,
-                    }
-                )
     return [{c: item.get(c) for c in CSV_COLUMNS} for item in out]
 
 
