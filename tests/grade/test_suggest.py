@@ -221,3 +221,13 @@ def test_the_reviewers_domains_are_not_suggested_and_norwegian_reasons_exist() -
         assert found[domain].level is None
         assert "forfatterne" in found[domain].reason
     assert "av vekten" in found["risk_of_bias"].reason
+
+
+def test_a_risk_difference_is_judged_on_the_absolute_scale_with_its_information_size() -> None:
+    data = review()
+    data = replace(data, analyses=(replace(data.analyses[0], measure="RD"),))
+    e = grade.gather(data, data.certainty[0])
+    assert e.measure == "RD" and e.control_risk_pooled == pytest.approx(114 / 510)
+    s = _by_domain(data)["imprecision"]
+    assert "per 1,000" in s.reason and "optimal information size" in s.reason
+    assert s.level == "serious"  # 1020 participants, short of the OIS

@@ -264,7 +264,8 @@ def _imprecision(
     threshold = e.assessment.threshold
     risk = baseline if baseline is not None else e.control_risk_pooled
     ois: InformationSize | None = None
-    if e.is_ratio and e.measure in ("RR", "OR", "HR") and risk is not None and 0 < risk < 1:
+    absolute = e.measure in ("RR", "OR", "HR", "RD")
+    if absolute and risk is not None and 0 < risk < 1:
         effect = absolute_effect(e.measure, e.estimate, e.ci_lb, e.ci_ub, risk, per=1000)
         mid, lb, ub = (
             effect.difference / 1000,
@@ -278,6 +279,8 @@ def _imprecision(
         unit = " " + ("per 1000" if lang == "nb" else "per 1,000")
         if threshold:
             both = lb <= -threshold and ub >= threshold
+        elif e.measure == "RD":  # GRADE's RR 0.75 / 1.25 at this control risk
+            both = lb <= -0.25 * risk and ub >= 0.25 * risk
         else:
             both = e.ci_lb <= 0.75 and e.ci_ub >= 1.25
         ois = ois_dichotomous(risk, rrr, alpha=alpha, beta=beta)
