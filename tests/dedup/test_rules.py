@@ -17,9 +17,15 @@ AUTHORS = ("Andersen, L. L.", "Jensen, C.")
 
 def article(rid: str, **changes: object) -> Record:
     fields: dict[str, object] = dict(
-        title=TITLE, authors=AUTHORS, year=2012, journal="Scandinavian Journal of Work",
-        volume="38", issue="2", pages="120-128", doi="10.5271/sjweh.3264",
-    )  # fmt: skip
+        title=TITLE,
+        authors=AUTHORS,
+        year=2012,
+        journal="Scandinavian Journal of Work",
+        volume="38",
+        issue="2",
+        pages="120-128",
+        doi="10.5271/sjweh.3264",
+    )
     fields.update(changes)
     return record(rid, **fields)
 
@@ -114,6 +120,53 @@ def test_a_translated_title_merges_only_on_author_volume_and_page_range() -> Non
     assert verdict(article("e", doi=None, pages="120"), one_page) is Verdict.DISTINCT
 
 
+def test_a_translated_title_without_author_merges_on_journal_volume_and_page_range() -> None:
+    # Rathbone's Toomes 1984: one database lost the author; the journal stands in for it
+    english = article("e", doi=None, authors=())
+    original = article("n", title="[Gradert aktivitet og retur til arbeid]", doi=None)
+    assert verdict(english, original) is Verdict.DUPLICATE
+    elsewhere = article(
+        "o",
+        title="[Gradert aktivitet og retur til arbeid]",
+        doi=None,
+        journal="Tidsskr Nor Laegeforen",
+    )
+    assert verdict(english, elsewhere) is Verdict.DISTINCT
+
+
+def test_versions_of_one_cochrane_review_are_one_reference() -> None:
+    title = "Treatment for POEMS syndrome"
+    v2008 = article(
+        "a",
+        title=title,
+        year=2008,
+        journal="Cochrane Database Syst Rev",
+        volume=None,
+        pages="CD006828",
+        doi=None,
+    )
+    v2012 = article(
+        "b",
+        title=title,
+        year=2012,
+        journal="Cochrane Database Syst Rev",
+        volume="6",
+        pages=None,
+        doi="10.1002/14651858.CD006828.pub3",
+    )
+    assert keys(0, v2012).review_number == "CD006828"
+    assert verdict(v2008, v2012) is Verdict.DUPLICATE
+    another = article(
+        "c",
+        title=title,
+        year=2012,
+        journal="Cochrane Database Syst Rev",
+        pages="CD009999",
+        doi=None,
+    )
+    assert verdict(v2008, another) is not Verdict.DUPLICATE
+
+
 def test_a_supplement_doi_shared_by_different_abstracts_joins_nothing() -> None:
     doi = "10.1093/eurheartj/ehx502"
     place = dict(doi=doi, journal="European Heart Journal", volume="38", issue="Suppl 1")
@@ -137,10 +190,24 @@ def test_generic_titles_in_different_issues_stay_apart(title: str) -> None:
 
 
 def test_a_conference_abstract_and_the_article_are_different_works() -> None:
-    abstract = article("a", journal="Occupational and Environmental Medicine", volume="68",
-                       issue="Suppl 1", pages="A45", doi=None, year=2011)  # fmt: skip
-    paper = article("p", journal="Occupational and Environmental Medicine", volume="69",
-                    issue="3", pages="180-186", doi=None, year=2012)  # fmt: skip
+    abstract = article(
+        "a",
+        journal="Occupational and Environmental Medicine",
+        volume="68",
+        issue="Suppl 1",
+        pages="A45",
+        doi=None,
+        year=2011,
+    )
+    paper = article(
+        "p",
+        journal="Occupational and Environmental Medicine",
+        volume="69",
+        issue="3",
+        pages="180-186",
+        doi=None,
+        year=2012,
+    )
     assert verdict(abstract, paper) is Verdict.DISTINCT
 
 

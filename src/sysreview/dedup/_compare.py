@@ -220,8 +220,10 @@ def _may_be_translation(a: Keys, b: Keys) -> bool:
 def _other_title(similarity: float, found: Evidence, a: Keys, b: Keys) -> Comparison:
     """Different titles: one article under its English and its original title, or two
     works.  Only the same place in the same volume, by the same first author, joins them."""
+    # the author must agree, or be missing on one side with the journal agreeing instead
+    author = found.first_author or (found.first_author is None and found.journal)
     same_place = (
-        found.first_author
+        author
         and found.year_gap == 0
         and found.volume
         and a.page_range is not None
@@ -235,7 +237,9 @@ def _other_title(similarity: float, found: Evidence, a: Keys, b: Keys) -> Compar
         return Comparison(
             Verdict.DUPLICATE,
             similarity,
-            "titles differ (translated?); same author, year, volume and pages",
+            "titles differ (translated?); same author, year, volume and pages"
+            if found.first_author
+            else "titles differ (translated?); same journal, year, volume and pages",
         )
     if found.doi and found.first_author and found.year_gap == 0:
         return Comparison(Verdict.UNCERTAIN, similarity, "titles differ; same DOI and author")
@@ -268,6 +272,11 @@ def _same_title(similarity: float, found: Evidence, a: Keys, b: Keys) -> Compari
                 Verdict.DISTINCT, similarity, "same title; DOIs and " + ", ".join(conflicts)
             )
         return Comparison(Verdict.UNCERTAIN, similarity, "same title; DOIs differ")
+    same_review = a.review_number is not None and a.review_number == b.review_number
+    if same_review and found.first_author is not False:
+        return Comparison(
+            Verdict.DUPLICATE, similarity, f"same title and Cochrane review {a.review_number}"
+        )
     if found.year_gap is not None and found.year_gap > 1:
         if found.journal and found.volume and found.issue is not False and found.page is not False:
             return Comparison(

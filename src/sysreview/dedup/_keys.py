@@ -172,6 +172,8 @@ class Keys:
     supplement: bool
     doi: str | None
     pmid: str | None
+    #: a Cochrane review's number ("CD006828"), the same in every version of it
+    review_number: str | None = None
 
 
 def keys(index: int, record: Record) -> Keys:
@@ -197,4 +199,15 @@ def keys(index: int, record: Record) -> Keys:
         supplement=bool(_SUPPLEMENT.search(volume_issue)) or pages[:1] in ("S", "s"),
         doi=canonical_doi(record.doi),
         pmid=record.pmid,
+        review_number=_review_number(pages, record.doi),
     )
+
+
+_COCHRANE = re.compile(r"\bCD(\d{6})\b", re.IGNORECASE)
+
+
+def _review_number(pages: str, doi: str | None) -> str | None:
+    """A Cochrane review's CD number, from the pages field or its DOI
+    (10.1002/14651858.CD006828.pub3)."""
+    found = _COCHRANE.search(pages) or _COCHRANE.search(doi or "")
+    return f"CD{found.group(1)}" if found else None
