@@ -58,6 +58,7 @@ class Store:
         """
         try:
             with self.engine.begin() as connection:
+                _lock_writer(connection)
                 review = TABLES["review"]
                 connection.execute(sa.select(review.c.pk).with_for_update())
                 data = change(self._read(connection) if read else _EMPTY)
@@ -95,6 +96,7 @@ class Store:
         records = TABLES["records"]
         try:
             with self.engine.begin() as connection:
+                _lock_writer(connection)
                 connection.execute(sa.select(TABLES["review"].c.pk).with_for_update(read=True))
                 connection.execute(
                     sa.select(records.c.id).where(records.c.id == decision.record).with_for_update()
@@ -149,6 +151,15 @@ class Store:
 
     def is_empty(self) -> bool:
         return all(n == 0 for n in self.counts().values())
+
+
+def _lock_writer(connection: sa.Connection) -> None:
+    """On SQLite, take the write lock before reading (``BEGIN IMMEDIATE``), so a
+    read-modify-write cannot interleave with another writer's: SQLite has no row
+    locks, and its default transactions only lock at the first write.  PostgreSQL
+    takes row locks instead (``FOR UPDATE`` / ``FOR SHARE`` in the callers)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _EMPTY = model.ReviewData(review=model.ReviewInfo(id="", title=""))
