@@ -279,7 +279,9 @@ def _table(runs: list[Run], label: str, split_names: list[str], have_asreview: b
                 _mean([r.cpu for r in theirs]),
             )
             theirs_means.append(t_wss)
-            cells = f"{t_wss:.1f} | {o_wss:.1f} | {o_wss - t_wss:+.1f} | {o_wss / t_wss:.2f} | {t_r10:.2f} | {o_r10:.2f} | {t_cpu:.1f} | {o_cpu:.1f}"
+            # a ratio of two WSS values means nothing once either is negative
+            ratio = f"{o_wss / t_wss:.2f}" if t_wss > 0 and o_wss > 0 else "–"
+            cells = f"{t_wss:.1f} | {o_wss:.1f} | {o_wss - t_wss:+.1f} | {ratio} | {t_r10:.2f} | {o_r10:.2f} | {t_cpu:.1f} | {o_cpu:.1f}"
         elif label == "label_included" and name in README_ANCHORS:
             anchor = README_ANCHORS[name]
             theirs_means.append(anchor)
