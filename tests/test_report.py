@@ -192,6 +192,9 @@ def test_docx_has_real_headings_tables_figures_and_a_sidecar(built: tuple[Path, 
     document = docx.Document(str(out / "report-nb.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[:4] == ["Hovedfunn", "Sammendrag", "Bakgrunn og problemstilling", "Metode"]
+    # SoF tables are wide: Word turns the page for them and back
+    landscape = [s.page_width > s.page_height for s in document.sections]
+    assert landscape[0] is False and True in landscape and landscape[-1] is False
     captions = [p.text for p in document.paragraphs if p.text.startswith("Tabell ")]
     assert captions[0] == "Tabell 1. Inklusjons- og eksklusjonskriterier"  # numbered once
     texts = ["\n".join(c.text for c in t.rows[1].cells) for t in document.tables]

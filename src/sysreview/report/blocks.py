@@ -79,6 +79,7 @@ class Table:
     widths: tuple[float, ...] = ()  # relative column widths
     spans: frozenset[int] = frozenset()
     anchor: str | None = None
+    landscape: bool = False  # wide (a Summary-of-Findings table): Word turns the page
 
 
 #: what captions are numbered with: (tables, figures) by language

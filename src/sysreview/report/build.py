@@ -640,6 +640,7 @@ def _sof_table(x: _Builder, t: grade.BuiltTable) -> None:
         rows,
         notes=notes,
         widths=(2.2, 1.4, 2.4, 1.6, 1.6, 1.4, 3),
+        landscape=True,
         anchor=rec.id,
     )
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -30,6 +31,7 @@ from .blocks import Bullets, Document, Figure, Heading, Inline, PageBreak, Parag
 
 FONT = "DejaVu Sans"  # carries æøå and the GRADE symbols ⨁◯
 TEXT_WIDTH = Cm(21.0 - 2 * 2.5)  # A4 with 2.5 cm margins: 16 cm
+LANDSCAPE_WIDTH = Cm(29.7 - 2 * 2.5)  # A4 turned, for wide tables: 24.7 cm
 MAX_FIGURE_HEIGHT = Cm(22.0)
 LANGUAGES = {"nb": ("nb-NO", "Tabell", "Figur"), "en": ("en-GB", "Table", "Figure")}
 _SIZES = {"note": Pt(9), "small": Pt(9), "lead": Pt(12)}
@@ -65,11 +67,13 @@ class _Writer:
         self.figures = 0
         self.numbers: list[dict[str, Any]] = []
         self._bookmarks: set[str] = set()
+        self.landscape = False
 
     def write(self) -> None:
         self._setup()
         self._title_page()
         for block in self.model.blocks:
+            self._orient(isinstance(block, Table) and block.landscape)
             if isinstance(block, Heading):
                 self.doc.add_heading(block.text, level=min(max(block.level, 1), 3))
             elif isinstance(block, Paragraph):
@@ -85,6 +89,20 @@ class _Writer:
                 self._figure(block)
             elif isinstance(block, PageBreak):
                 self.doc.add_page_break()
+
+    def _orient(self, landscape: bool) -> None:
+        """Turn the page for wide tables (a new section), and back after them."""
+        if landscape == self.landscape:
+            return
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        short, long = Cm(21.0), Cm(29.7)
+        section.page_width, section.page_height = (long, short) if landscape else (short, long)
+        self.landscape = landscape
+
+    @property
+    def _width(self) -> Any:
+        return LANDSCAPE_WIDTH if self.landscape else TEXT_WIDTH
 
     # -- set-up ------------------------------------------------------------------
     def _setup(self) -> None:
@@ -230,7 +248,7 @@ class _Writer:
                 f"table {block.caption!r}: {len(block.widths)} widths, {ncols} columns"
             )
         relative = block.widths or (1.0,) * ncols
-        widths = [Emu(int(TEXT_WIDTH * w / sum(relative))) for w in relative]
+        widths = [Emu(int(self._width * w / sum(relative))) for w in relative]
         table = self.doc.add_table(rows=1 + len(block.rows), cols=ncols)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
