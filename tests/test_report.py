@@ -294,3 +294,28 @@ def test_commands(tmp_path: Path, example_bundle: Path, capsys: pytest.CaptureFi
     assert main(["--review", rev, "figure", "forest", "-o", str(tmp_path / "x.svg")]) == 65
     assert "needs the analysis" in capsys.readouterr().err
     assert main(["--review", rev, "figure", "forest", "nope", "-o", str(tmp_path / "x.svg")]) == 65
+
+
+def test_an_analysis_with_study_data_is_recomputed_drawn_and_funnelled(tmp_path: Path) -> None:
+    from .grade.test_suggest import review
+
+    trials = {f"t{i:02d}": (10 + i, 100, 10 + (i % 3), 100) for i in range(12)}
+    data = review(trials)
+    doc = build_report(data, "en", tmp_path)
+    pooled = next(
+        blk
+        for blk in doc.blocks
+        if isinstance(blk, b.Paragraph) and b.plain(blk.content).startswith("Pooled result")
+    )
+    traced = [t.trace for t in pooled.content if t.trace is not None]
+    assert traced[0].detail.startswith("pooled estimate, recomputed: MH, random")
+    res = grade.pool(data.analyses[0], grade.study_rows(data, data.analyses[0]) or []).result
+    assert b.plain(pooled.content).startswith(
+        f"Pooled result (12 mnd): RR {res.back(res.estimate):.2f}"
+    )
+    assert "12 studies, 2,400 participants" in b.plain(pooled.content)
+    kinds = [f.kind for f in doc.figures()]
+    assert "forest" in kinds and "funnel" in kinds
+    forest_svg = (tmp_path / "figures" / "en-forest-rtw-12.svg").read_text(encoding="utf-8")
+    assert "t00" in forest_svg and "Heterogeneity: Tau" in forest_svg
+    assert (tmp_path / "figures" / "en-funnel-rtw-12.png").stat().st_size > 10_000

@@ -420,11 +420,11 @@ class Review:
         from .report import draw_figure
 
         data = self.data()
-        if kind == "forest":
+        if kind in ("forest", "funnel"):
             if analysis is None:
-                raise DataError("a forest plot needs the analysis", hint="sysreview figure "
-                                "forest ANALYSIS -o plot.svg")  # fmt: skip
-            name = f"forest-{analysis}"
+                raise DataError(f"a {kind} plot needs the analysis", hint="sysreview figure "
+                                f"{kind} ANALYSIS -o plot.svg")  # fmt: skip
+            name = f"{kind}-{analysis}"
         elif kind in ("rob", "rob-summary"):
             tools = sorted({a.tool for a in data.risk_of_bias})
             if not tools:

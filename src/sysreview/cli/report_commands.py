@@ -57,7 +57,8 @@ def report(
 
 @click.command("figure")
 @click.argument(
-    "kind", type=click.Choice(["forest", "rob", "rob-summary", "prisma", "effect-direction"])
+    "kind",
+    type=click.Choice(["forest", "funnel", "rob", "rob-summary", "prisma", "effect-direction"]),
 )
 @click.argument("analysis", required=False)
 @click.option(
@@ -70,7 +71,8 @@ def report(
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="en", show_default=True)
 @click.pass_context
 def figure(ctx: click.Context, kind: str, analysis: str | None, out: Path, lang: str) -> None:
-    """Draw one figure: forest ANALYSIS, rob, rob-summary, prisma or effect-direction."""
+    """Draw one figure: forest ANALYSIS, funnel ANALYSIS (ten studies or more), rob,
+    rob-summary, prisma or effect-direction."""
     with review_commands.open_review(ctx) as review:
         path = review.draw_figure(kind, out, analysis=analysis, lang=lang)
     click.echo(f"figure written to {path}")

@@ -18,9 +18,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .. import grade, prisma
+from .. import grade, prisma, stats
 from ..errors import DataError
-from ..model import Analysis, Comparison, ReviewData
+from ..model import Analysis, Comparison, OutcomeData, ReviewData
 from . import blocks as b
 from ._words import CERTAINTY_ADJECTIVE, MEASURE_WORDS, METHOD_WORDS, words
 
@@ -460,45 +460,73 @@ def _effects(x: _Builder, sof: list[grade.BuiltTable]) -> None:
 
 
 def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
+    """The pooled result in a sentence (recomputed from the studies' arm-level data
+    where the review has it, else as reported), its forest plot, and a funnel plot
+    where there are ten studies or more (Cochrane Handbook 13.3.5.4)."""
     from .figures.forest import draw_forest
+    from .figures.funnel import draw_funnel, funnel_plot
 
-    plot = _forest(x, a, c)
-    rep = a.reported
-    if rep is not None and rep.estimate is not None:
-        words_ = x.w
-        source = f"analyses.yaml:{a.id}"
+    rows = grade.study_rows(x.data, a)
+    report = grade.pool(a, rows) if rows is not None else None
+    plot = _forest(x, a, c, rows, report)
+    source = f"analyses.yaml:{a.id}"
+    pooled: tuple[float | None, float | None, float | None, int | None, int | None] | None = None
+    if report is not None and rows is not None:
+        res = report.result
+        total = int(sum((r.n_1 or 0) + (r.n_2 or 0) for r in rows))
+        pooled = (res.back(res.estimate), res.back(res.ci_lb), res.back(res.ci_ub), res.k, total)
+        o = report.options
+        how = f"recomputed: {o.method}, {o.model} effects, {o.preset} conventions"
+    elif a.reported is not None and a.reported.estimate is not None:
+        r = a.reported
+        pooled = (r.estimate, r.ci_lb, r.ci_ub, r.studies, r.participants)
+        how = "as the review reports it"
+    if pooled is not None:
+        estimate, lb, ub, k, people = pooled
         parts: list[str | b.Text] = [
-            f"{words_['pooled']} ({a.timepoint or ''}): {a.measure} ",
-            x.number(rep.estimate, source, "pooled estimate as the review reports it"),
+            f"{x.w['pooled']} ({a.timepoint or ''}): {a.measure} ",
+            x.number(estimate, source, f"pooled estimate, {how}"),
         ]
-        if rep.ci_lb is not None and rep.ci_ub is not None:
+        if lb is not None and ub is not None:
             parts += [
                 " (95 % KI " if x.lang == "nb" else " (95 % CI ",
-                x.number(rep.ci_lb, source, "lower CI limit as reported"),
+                x.number(lb, source, f"lower CI limit, {how}"),
                 " – ",
-                x.number(rep.ci_ub, source, "upper CI limit as reported"),
+                x.number(ub, source, f"upper CI limit, {how}"),
                 ")",
             ]
-        if rep.studies is not None:
+        if k is not None:
             parts += [
                 ", ",
-                x.number(rep.studies, source, "studies pooled"),
+                x.number(k, source, f"studies pooled, {how}"),
                 " studier" if x.lang == "nb" else " studies",
             ]
-        if rep.participants is not None:
+        if people is not None:
             parts += [
                 ", ",
-                x.number(rep.participants, source, "participants pooled"),
+                x.number(people, source, f"participants pooled, {how}"),
                 " deltakere" if x.lang == "nb" else " participants",
             ]
         x.add(b.Paragraph(b.text(*parts, ".")))
     if plot is not None:
         caption = f"{a.measure}, {a.timepoint or ''}".strip(", ")
         alt = f"Forest plot {a.id}"
-        x.figure("forest", f"forest-{a.id}", caption, alt, lambda p: draw_forest(plot, p))
+        x.figure("forest", f"forest-{a.id}", caption, alt, partial(draw_forest, plot))
+    if report is not None and report.result.k >= 10:
+        funnel = funnel_plot(report.result, trimfill=True, contours=True)
+        caption = ("Traktplott" if x.lang == "nb" else "Funnel plot") + f", {a.measure}"
+        x.figure(
+            "funnel", f"funnel-{a.id}", caption, f"Funnel plot {a.id}", partial(draw_funnel, funnel)
+        )
 
 
-def _forest(x: _Builder, a: Analysis, c: Comparison) -> Any:
+def _forest(
+    x: _Builder,
+    a: Analysis,
+    c: Comparison,
+    rows: list[OutcomeData] | None,
+    report: stats.MetaReport | None,
+) -> Any:
     """A forest plot: from the studies' arm-level data where the review has it,
     else the pooled result alone (the diamond), as reported."""
     from .figures import forest
@@ -507,10 +535,8 @@ def _forest(x: _Builder, a: Analysis, c: Comparison) -> Any:
     outcome = next((o for o in x.data.protocol.outcomes if o.id == a.outcome), None)
     sides = grade.favour_sides(outcome.direction, c, x.lang) if outcome else None
     favours = sides or ("", "")
-    rows = grade.study_rows(x.data, a)
     labels = {s.id: s.label for s in x.data.studies}
-    if rows is not None:
-        report = grade.pool(a, rows)
+    if rows is not None and report is not None:
         g1: list[tuple[str, ...]]
         g2: list[tuple[str, ...]]
         if rows[0].data_type == "dichotomous":

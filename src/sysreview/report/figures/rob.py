@@ -417,7 +417,8 @@ def rob_summary(table: RobTable, *, weights: Mapping[str, float] | None = None) 
     Without ``weights`` each study counts once.  With ``weights`` (study id or label ->
     weight, e.g. its percentage weight in a meta-analysis, as robvis' weighted
     summary), each study counts by its weight; studies without a weight are left out.
-    Raises :class:`DataError` for a negative weight or a domain whose weights sum to 0.
+    A domain no study was judged in has no shares (an empty bar, ``counts`` 0).
+    Raises :class:`DataError` for a negative weight.
     """
     spec = _tool(table.tool)
     ids = table.ids or table.studies
@@ -445,13 +446,7 @@ def rob_summary(table: RobTable, *, weights: Mapping[str, float] | None = None) 
             totals[judgement] += w
             n += 1
         total = sum(totals.values())
-        if total <= 0:
-            raise DataError(
-                f"{spec.name_en}: no study with a judgement"
-                + (" and a positive weight" if weights is not None else "")
-                + f" in {name!r}"
-            )
-        shares.append({j: v / total for j, v in totals.items()})
+        shares.append({j: (v / total if total > 0 else 0.0) for j, v in totals.items()})
         counts.append(n)
     return RobSummary(
         domains=(*table.domains, OVERALL),
