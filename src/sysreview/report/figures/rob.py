@@ -437,7 +437,7 @@ def rob_summary(table: RobTable, *, weights: Mapping[str, float] | None = None) 
     shares: list[dict[str, float]] = []
     counts: list[int] = []
     names = [*table.legend, _WORDS[table.lang]["overall_long"]]
-    for name, column in zip(names, columns, strict=True):
+    for column in columns:
         totals = dict.fromkeys(spec.judgements, 0.0)
         n = 0
         for judgement, w in zip(column, study_weights, strict=True):
