@@ -3,6 +3,9 @@ accepts any ranker, and the anchors."""
 from __future__ import annotations
 
 import os
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +15,8 @@ from sysreview.screening._rank import UNLABELLED
 
 DATA = Path("/work/shared/data/screening")
 CACHE = Path(os.environ.get("WSS_EMB_CACHE", "/tmp/wss-emb"))
-SETS = ["Bannach-Brown_2019", "Cohen_2006_ADHD", "Jeyaraman_2020", "Kitchenham_2010",
-        "Meijboom_2021", "Nagtegaal_2019"]
+SETS = ["Cohen_2006_ADHD", "Meijboom_2021", "Nagtegaal_2019", "Jeyaraman_2020",
+        "Kitchenham_2010", "Bannach-Brown_2019"]
 ASREVIEW = {"Bannach-Brown_2019": 42.2, "Cohen_2006_ADHD": 50.5, "Jeyaraman_2020": 64.0,
             "Kitchenham_2010": 67.0, "Meijboom_2021": 74.9, "Nagtegaal_2019": 72.9}
 CURRENT = {"Bannach-Brown_2019": 46.1, "Cohen_2006_ADHD": 50.2, "Jeyaraman_2020": 63.4,

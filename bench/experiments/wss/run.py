@@ -29,6 +29,11 @@ CONFIGS = {
     "online_w5": lambda s: Fusion(s, weight=0.5, grid=GRID, window=5),
     "online_w20": lambda s: Fusion(s, weight=0.5, grid=GRID, window=20),
     "bandit": lambda s: Bandit(s, GRID, default=0.5),
+    "bandit_d0": lambda s: Bandit(s, GRID, default=0.0),
+    "bandit_d0_nocrit": lambda s: Bandit(s, GRID, default=0.0, emb_kwargs=dict(criteria_weight=0.0)),
+    "bandit_nocrit": lambda s: Bandit(s, GRID, default=0.5, emb_kwargs=dict(criteria_weight=0.0)),
+    "bandit_g90": lambda s: Bandit(s, GRID, default=0.5, gamma=0.90),
+    "bandit_pess": lambda s: Bandit(s, GRID, default=0.5, prior=(0.2, 2.0)),
     "bandit_k3": lambda s: Bandit(s, GRID, default=0.5, k=3),
     "bandit_g95": lambda s: Bandit(s, GRID, default=0.5, gamma=0.95),
     "online_d0": lambda s: Fusion(s, weight=0.0, grid=GRID, window=10, min_found=3),
@@ -40,6 +45,7 @@ def main():
     ap.add_argument("names", nargs="+")
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument("--tag", default="")
     a = ap.parse_args()
     sets = a.sets.split(",")
     seeds = [int(s) for s in a.seeds.split(",")]
@@ -60,7 +66,7 @@ def main():
                   f"  asr {ASREVIEW[s]}  cur {CURRENT[s]}", flush=True)
         mean = np.mean([np.mean(v) for v in res.values()])
         print(f"{name:12s} MEAN {mean:.2f}  cpu {time.process_time() - t0:.0f}s", flush=True)
-        (out / f"{name}.json").write_text(json.dumps({"name": name, "seeds": seeds, "wss95": res}))
+        (out / f"{name}{a.tag}.json").write_text(json.dumps({"name": name, "seeds": seeds, "wss95": res}))
 
 
 if __name__ == "__main__":

@@ -6,13 +6,14 @@ applies), plus the per-decision bookkeeping of the online weight."""
 from __future__ import annotations
 
 import sys
+import common  # noqa: F401  (single-threaded BLAS)
 import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from rankers import Fusion  # noqa: E402
+from rankers import Bandit  # noqa: E402
 from run import GRID  # noqa: E402
 
 from sysreview.screening import featurize  # noqa: E402
@@ -42,7 +43,7 @@ def main():
     t0 = time.time()
     d = Synthetic()
     print(f"synthetic 50k built in {time.time() - t0:.0f}s; text features {d.features.text.shape}")
-    r = Fusion(0, weight=0.5, grid=GRID, window=10)
+    r = Bandit(0, GRID, default=0.5, prior=(0.2, 2.0))
     times = []
     for i in range(5):
         t = time.perf_counter()
