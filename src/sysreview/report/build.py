@@ -249,12 +249,13 @@ def _methods(x: _Builder) -> None:
     x.add(b.Heading(2, w["searches"], "searches"))
     databases = [s for s in d.searches if s.source == "database"]
     dates = sorted({s.date for s in databases if s.date})
+    to = " til " if x.lang == "nb" else " to "
+    when = "" if not dates else dates[0] if dates[0] == dates[-1] else dates[0] + to + dates[-1]
     if x.lang == "nb":
         sentence = f"Vi søkte i {len(databases)} databaser"
-        sentence += f" ({dates[0]} til {dates[-1]})." if dates else "."
     else:
         sentence = f"We searched {len(databases)} databases"
-        sentence += f" ({dates[0]} to {dates[-1]})." if dates else "."
+    sentence += f" ({when})." if when else "."
     x.add(b.Paragraph(b.text(sentence)))
     searches = [
         (
@@ -434,7 +435,7 @@ def _risk_of_bias(x: _Builder) -> None:
         x.figure(
             "rob_summary",
             f"rob-{tool}-summary",
-            name,
+            f"{name}: {'oppsummering' if x.lang == 'nb' else 'summary'}",
             name,
             partial(draw_summary, summary),
         )

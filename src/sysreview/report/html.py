@@ -62,7 +62,7 @@ def _e(value: str) -> str:
 def _inline(content: b.Inline) -> str:
     out = []
     for t in content:
-        s = _e(t.text)
+        s = _e(t.text).replace("\n", "<br>")  # criteria and strategies keep their lines
         if t.bold:
             s = f"<strong>{s}</strong>"
         if t.italic:
