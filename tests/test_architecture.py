@@ -69,12 +69,15 @@ RULES = {
         "model",
         "screening",
         "grade",
+        "embed",
     },
     "ingest": {"errors", "model"},
     # the standalone table reader reuses ingest's field cleaning and tabular's reader
     "dedup": {"errors", "model", "ingest", "tabular"},
     # the workflow reads where a record stands from prisma's record_state
     "screening": {"errors", "model", "prisma", "tabular", "_lazy"},
+    # sentence embeddings: a numeric model read from its own files, nothing else
+    "embed": {"errors"},
     # GRADE rates what the statistics core computes
     "grade": {"errors", "model", "stats", "_lazy"},
 }

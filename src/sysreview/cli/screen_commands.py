@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from .. import model
-from . import review_commands
+from . import _progress, review_commands
 
 _STAGES = {"ta": "title_abstract", "ft": "full_text"}
 _STAGE = click.option(
@@ -65,12 +65,20 @@ def screen() -> None:
     show_default=True,
     help="Most likely relevant first (active learning on the decisions so far), or import order.",
 )
+@click.option(
+    "--model",
+    default=None,
+    help="Ranking model: sysreview-minilm (default once `screen embed` has run) or "
+    "sysreview (TF-IDF SVMs; the default before).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
 @click.pass_context
-def next_(ctx: click.Context, stage: str, reviewer: str, order: str, as_json: bool) -> None:
+def next_(
+    ctx: click.Context, stage: str, reviewer: str, order: str, model: str | None, as_json: bool
+) -> None:
     """Show the next record waiting for you (others' decisions stay hidden)."""
     with review_commands.open_review(ctx) as review:
-        item = review.next_to_screen(reviewer, _stage(stage), order=order)
+        item = review.next_to_screen(reviewer, _stage(stage), order=order, model=model)
         keywords = _keywords(review.data().protocol)
     if item is None:
         click.echo(f"nothing waits for {reviewer} at {_stage(stage)}")
@@ -79,7 +87,8 @@ def next_(ctx: click.Context, stage: str, reviewer: str, order: str, as_json: bo
     if as_json:
         shown = {"id": record.id, "title": record.title, "abstract": record.abstract,
                  "authors": list(record.authors), "year": record.year,
-                 "journal": record.journal, "doi": record.doi}  # fmt: skip
+                 "journal": record.journal, "doi": record.doi,
+                 "ranked_by": item.ranked_by}  # fmt: skip
         click.echo(json.dumps(shown, ensure_ascii=False))
         return
     click.echo(f"[{record.id}] {_highlight(record.title or '(no title)', keywords)}")
@@ -89,7 +98,20 @@ def next_(ctx: click.Context, stage: str, reviewer: str, order: str, as_json: bo
     if record.abstract:
         click.echo()
         click.echo(_highlight(record.abstract, keywords))
+    if item.ranked_by:
+        click.echo(f"\n(ranked by {item.ranked_by})")
     click.echo(f"\nsysreview screen decide {record.id} include|exclude|maybe")
+
+
+@screen.command("embed")
+@click.pass_context
+def embed_(ctx: click.Context) -> None:
+    """Compute every record's sentence embedding once (all-MiniLM-L6-v2, offline), so
+    that `screen next` ranks with the embedding model; stored in the embedding cache
+    ($SYSREVIEW_CACHE_DIR or ~/.cache/sysreview), about 10 records a second."""
+    with review_commands.open_review(ctx) as review, _progress.progress_bar() as update:
+        total, new = review.embed_records(lambda done, todo: update("embedding", done, todo))
+    click.echo(f"{total} records have embeddings ({new} computed now, {total - new} cached)")
 
 
 def _decision_arguments(command: Callable[..., None]) -> Callable[..., None]:

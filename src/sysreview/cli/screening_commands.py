@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from . import _progress
+
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from .. import screening
 
 
@@ -19,7 +24,9 @@ if TYPE_CHECKING:
     "--model",
     default="sysreview",
     show_default=True,
-    help="The ranking model: sysreview, or elas_u4 (ASReview's default, reimplemented).",
+    help="The ranking model: sysreview (TF-IDF SVMs), sysreview-minilm (those fused with "
+    "sentence embeddings; embeds every record once, then reuses the vectors), or elas_u4 "
+    "(ASReview's default, reimplemented).",
 )
 @click.option(
     "--seed",
@@ -58,16 +65,48 @@ def simulate(
     from .. import screening
 
     records = screening.read_labelled(data, label=label)
-    result = screening.simulate(
-        records,
-        model=model,
-        seeds=seeds or screening.SEEDS,
-        criteria=criteria.read_text(encoding="utf-8") if criteria else None,
-    )
+    criteria_text = criteria.read_text(encoding="utf-8") if criteria else None
+    result = simulate_embedded(records, model, seeds or screening.SEEDS, criteria_text)
     if as_json:
         click.echo(json.dumps(result.to_dict(include_order=True), indent=2))
         return
     _print(result)
+
+
+def simulate_embedded(
+    records: screening.LabelledRecords, model: str, seeds: tuple[int, ...], criteria: str | None
+) -> screening.SimulationResult:
+    """:func:`screening.simulate`, with the records' embeddings when the model uses
+    them (computed once and cached, see :func:`embed_texts`)."""
+    from .. import screening
+
+    config = screening.model_config(model)
+    vectors = criteria_vector = None
+    if config.needs_embeddings:
+        vectors, criteria_vector = embed_texts(records.texts, criteria)
+    return screening.simulate(
+        records,
+        model=config,
+        seeds=seeds,
+        criteria=criteria,
+        embeddings=vectors,
+        criteria_embedding=criteria_vector,
+    )
+
+
+def embed_texts(
+    texts: list[str], criteria: str | None
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32] | None]:
+    """Embeddings of ``texts`` (and of the criteria, without their ``#`` lines), from
+    the on-disk cache where present; a progress bar on stderr while embedding."""
+    from .. import embed, screening
+
+    model = embed.encoder()
+    with embed.EmbeddingCache(model) as cache, _progress.progress_bar() as update:
+        vectors = cache.embed(texts, progress=lambda done, todo: update("embedding", done, todo))
+        kept = screening.criteria_without_notes(criteria)
+        crit = cache.embed([kept])[0] if kept.strip() else None
+    return vectors, crit
 
 
 def _print(result: screening.SimulationResult) -> None:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from .._lazy import exports
 
 if TYPE_CHECKING:
-    from ._dataset import LabelledRecords, read_labelled
-    from ._features import FeatureConfig, Features, featurize
+    from ._dataset import LabelledRecords, read_labelled, record_text
+    from ._features import FeatureConfig, Features, criteria_without_notes, featurize
+    from ._fusion import EmbeddingConfig, EmbeddingRanker, FusionConfig, FusionRanker
     from ._metrics import RECALL_AT_PERCENT, ScreeningMetrics, screening_metrics
     from ._rank import (
         EnsembleConfig,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         prior_knowledge,
         screening_order,
         simulate,
+        with_embeddings,
     )
     from ._stopping import (
         DEFAULT_RULES,
@@ -54,9 +56,11 @@ if TYPE_CHECKING:
 _WHERE = {
     "LabelledRecords": "_dataset",
     "read_labelled": "_dataset",
+    "record_text": "_dataset",
     "FeatureConfig": "_features",
     "Features": "_features",
     "featurize": "_features",
+    "criteria_without_notes": "_features",
     "RECALL_AT_PERCENT": "_metrics",
     "ScreeningMetrics": "_metrics",
     "screening_metrics": "_metrics",
@@ -76,6 +80,11 @@ _WHERE = {
     "prior_knowledge": "_simulate",
     "screening_order": "_simulate",
     "simulate": "_simulate",
+    "with_embeddings": "_simulate",
+    "EmbeddingConfig": "_fusion",
+    "EmbeddingRanker": "_fusion",
+    "FusionConfig": "_fusion",
+    "FusionRanker": "_fusion",
     "DEFAULT_RULES": "_stopping",
     "Buscar": "_stopping",
     "ConsecutiveIrrelevant": "_stopping",
@@ -95,10 +104,14 @@ __all__ = [
     "SEEDS",
     "Buscar",
     "ConsecutiveIrrelevant",
+    "EmbeddingConfig",
+    "EmbeddingRanker",
     "EnsembleConfig",
     "EnsembleRanker",
     "FeatureConfig",
     "Features",
+    "FusionConfig",
+    "FusionRanker",
     "LabelledRecords",
     "ModelConfig",
     "Ranker",
@@ -112,14 +125,17 @@ __all__ = [
     "StoppingRule",
     "balanced_weights",
     "buscar_p_value",
+    "criteria_without_notes",
     "featurize",
     "model_config",
     "prior_knowledge",
     "read_labelled",
     "recall_lower_bound",
+    "record_text",
     "screening_metrics",
     "screening_order",
     "simulate",
+    "with_embeddings",
 ]
 
 

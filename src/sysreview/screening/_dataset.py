@@ -22,6 +22,11 @@ _TRUE = {"1", "1.0"}
 _FALSE = {"0", "0.0"}
 
 
+def record_text(title: str, abstract: str) -> str:
+    """What the models read of a record: title and abstract, one space between."""
+    return f"{title} {abstract}".strip()
+
+
 @dataclass(frozen=True)
 class LabelledRecords:
     """Records with their title, abstract and a 0/1 label (1 = relevant).
@@ -44,7 +49,7 @@ class LabelledRecords:
     @property
     def texts(self) -> list[str]:
         """Title and abstract, one string per record."""
-        return [f"{t} {a}".strip() for t, a in zip(self.titles, self.abstracts, strict=True)]
+        return [record_text(t, a) for t, a in zip(self.titles, self.abstracts, strict=True)]
 
     def require_simulable(self) -> None:
         """A simulation needs two relevant records (one as prior knowledge) and one

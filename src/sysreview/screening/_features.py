@@ -23,6 +23,8 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ._dataset import record_text
+
 MIN_ABSTRACT_CHARS = 20
 """An abstract shorter than this counts as missing (placeholders like "[No abstract]")."""
 
@@ -56,12 +58,17 @@ class Features:
 
     ``text`` and ``title`` are (n, v) sparse CSR matrices; ``has_abstract`` is (n,)
     bool; ``criteria`` is a (1, v) row in ``text``'s vocabulary, or None.
+    ``embedding`` is an (n, d) array of sentence embeddings of title and abstract
+    and ``criteria_embedding`` the criteria's (d,) vector, for the models that use
+    them (None otherwise).
     """
 
     text: sp.csr_matrix
     title: sp.csr_matrix
     has_abstract: npt.NDArray[np.bool_]
     criteria: sp.csr_matrix | None = None
+    embedding: npt.NDArray[np.floating[Any]] | None = None
+    criteria_embedding: npt.NDArray[np.floating[Any]] | None = None
 
     def __len__(self) -> int:
         return int(self.text.shape[0])
@@ -81,6 +88,13 @@ def _tfidf(config: FeatureConfig, texts: Sequence[str]) -> tuple[sp.csr_matrix, 
     except ValueError:  # every text empty, or every term above max_df
         return sp.csr_matrix((len(texts), 1)), None
     return sp.csr_matrix(matrix), vectorizer
+
+
+def criteria_without_notes(criteria: str | None) -> str:
+    """The criteria text without its lines starting with ``#`` (provenance notes)."""
+    return "\n".join(
+        line for line in (criteria or "").splitlines() if not line.lstrip().startswith("#")
+    )
 
 
 def featurize(
@@ -106,14 +120,12 @@ def featurize(
     config = config or FeatureConfig()
     if len(titles) != len(abstracts):
         raise ValueError("titles and abstracts differ in length")
-    texts = [f"{t} {a}".strip() for t, a in zip(titles, abstracts, strict=True)]
+    texts = [record_text(t, a) for t, a in zip(titles, abstracts, strict=True)]
     text, vectorizer = _tfidf(config, texts)
     title, _ = _tfidf(config, list(titles))
     has_abstract = np.array([len(a.strip()) >= MIN_ABSTRACT_CHARS for a in abstracts])
     pseudo = None
-    criteria = "\n".join(
-        line for line in (criteria or "").splitlines() if not line.lstrip().startswith("#")
-    )
+    criteria = criteria_without_notes(criteria)
     if criteria.strip() and vectorizer is not None:
         pseudo = sp.csr_matrix(vectorizer.transform([criteria]))
         if pseudo.nnz == 0:

@@ -86,6 +86,17 @@ def _cap_irrelevant(
     return index[keep], labels[keep]
 
 
+def training_records(
+    y: npt.ArrayLike, n: int, cap: int | None, ratio: float, rng: np.random.Generator
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """The screened records a fit learns from (irrelevant ones capped at ``cap``,
+    drawn with ``rng``), their labels, and balanced weights (see
+    :func:`balanced_weights`)."""
+    index, labels = _labelled(y, n)
+    index, labels = _cap_irrelevant(index, labels, cap, rng)
+    return index, labels, balanced_weights(labels, ratio)
+
+
 @dataclass(frozen=True)
 class SVMConfig:
     """A linear SVM on one feature view; the defaults are ASReview ELAS u4's.
@@ -143,9 +154,9 @@ class SVMRanker:
     ) -> tuple[sp.csr_matrix, npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         config = self.config
         view = X.view(config.view)
-        index, labels = _labelled(y, view.shape[0])
-        index, labels = _cap_irrelevant(index, labels, config.max_irrelevant, rng)
-        weights = balanced_weights(labels, config.ratio)
+        index, labels, weights = training_records(
+            y, view.shape[0], config.max_irrelevant, config.ratio, rng
+        )
         blocks, extra_labels, extra_weights = [view[index]], [labels], [weights]
         if config.criteria_weight > 0 and X.criteria is not None and config.view == "text":
             blocks.append(X.criteria)

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from ..errors import DataError
 from ._dataset import LabelledRecords
 from ._features import FeatureConfig, Features, featurize
+from ._fusion import FusionConfig, FusionRanker
 from ._metrics import ScreeningMetrics, mean_metrics, screening_metrics
 from ._rank import UNLABELLED, EnsembleConfig, EnsembleRanker, SVMConfig
 from ._stopping import DEFAULT_RULES, StoppingRule, StopPoint, with_recall
@@ -38,8 +39,18 @@ class ModelConfig:
     name: str
     description: str
     features: FeatureConfig
-    ranker: EnsembleConfig
+    ranker: EnsembleConfig | FusionConfig
     batch_fraction: float = 0.0
+
+    @property
+    def needs_embeddings(self) -> bool:
+        return isinstance(self.ranker, FusionConfig)
+
+    def make_ranker(self, seed: int) -> EnsembleRanker | FusionRanker:
+        """A fresh ranker with every random choice seeded by ``seed``."""
+        if isinstance(self.ranker, FusionConfig):
+            return FusionRanker(self.ranker.seeded(seed))
+        return EnsembleRanker(_seeded(self.ranker, seed))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +77,14 @@ MODELS: dict[str, ModelConfig] = {
         ranker=EnsembleConfig(
             (SVMConfig(criteria_weight=0.5),), (1.0,), abstractless=SVMConfig(view="title")
         ),
+    ),
+    "sysreview-minilm": ModelConfig(
+        name="sysreview-minilm",
+        description="the sysreview SVMs fused with a logistic regression on "
+        "all-MiniLM-L6-v2 sentence embeddings; the embeddings' weight (0 to 2) learnt "
+        "while screening by a discounted bandit",
+        features=FeatureConfig(),
+        ranker=FusionConfig(),
     ),
 }
 DEFAULT_MODEL = "sysreview"
@@ -105,7 +124,7 @@ def screening_order(
     "irrelevant", so neither the metrics nor the stopping rules can tell.
     """
     y = np.asarray(labels, dtype=np.int64)
-    ranker = EnsembleRanker(_seeded(model.ranker, seed))
+    ranker = model.make_ranker(seed)
     known = np.full(len(y), UNLABELLED, dtype=np.int64)
     order = list(prior)
     known[order] = y[order]
@@ -119,6 +138,9 @@ def screening_order(
             order.extend(ranked.tolist())
             break
         batch = ranked[: max(1, int(model.batch_fraction * len(order)))]
+        if isinstance(ranker, FusionRanker):
+            for record in batch:
+                ranker.observe(int(record), int(y[record]), known)
         order.extend(batch.tolist())
         known[batch] = y[batch]
         missing -= int(y[batch].sum())
@@ -195,6 +217,8 @@ def simulate(
     seeds: Sequence[int] = SEEDS,
     rules: Sequence[StoppingRule] = DEFAULT_RULES,
     criteria: str | None = None,
+    embeddings: npt.ArrayLike | None = None,
+    criteria_embedding: npt.ArrayLike | None = None,
 ) -> SimulationResult:
     """Simulate prioritised screening of ``records`` once per seed.
 
@@ -210,17 +234,25 @@ def simulate(
         Each is applied to every run's decisions, and its achieved recall reported.
     criteria : str, optional
         Eligibility criteria text, for models that use it as a pseudo-record.
+    embeddings : (n, d) array, optional
+        Sentence embeddings of the records' title and abstract (``records.texts``),
+        for models that need them (``sysreview-minilm``); see :mod:`sysreview.embed`.
+    criteria_embedding : (d,) array, optional
+        The criteria's embedding, for the same models.
 
     Raises
     ------
     InsufficientData
         Fewer than 2 relevant records or no irrelevant one.
+    DataError
+        The model needs embeddings and none (or the wrong number) were given.
     """
     config = model_config(model) if isinstance(model, str) else model
     records.require_simulable()
     if not seeds:
         raise DataError("at least one seed is needed")
     features = featurize(records.titles, records.abstracts, config.features, criteria)
+    features = with_embeddings(features, config, embeddings, criteria_embedding)
     runs = tuple(_run(features, records.labels, config, int(seed), rules) for seed in seeds)
     return SimulationResult(
         path=records.path,
@@ -230,6 +262,31 @@ def simulate(
         model=config,
         runs=runs,
     )
+
+
+def with_embeddings(
+    features: Features,
+    model: ModelConfig,
+    embeddings: npt.ArrayLike | None,
+    criteria_embedding: npt.ArrayLike | None = None,
+) -> Features:
+    """``features`` with the embeddings the model needs (checked), else as they are."""
+    if not model.needs_embeddings:
+        return features
+    if embeddings is None:
+        raise DataError(
+            f"screening model {model.name!r} needs sentence embeddings of the records",
+            hint="compute them with sysreview.embed (the CLI does this itself)",
+        )
+    matrix = np.asarray(embeddings, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != len(features):
+        raise DataError(
+            f"expected embeddings for {len(features)} records, got an array of shape {matrix.shape}"
+        )
+    crit = None if criteria_embedding is None else np.asarray(criteria_embedding, dtype=np.float64)
+    if crit is not None and crit.shape != (matrix.shape[1],):
+        raise DataError(f"criteria embedding of shape {crit.shape}, expected ({matrix.shape[1]},)")
+    return replace(features, embedding=matrix, criteria_embedding=crit)
 
 
 def _run(
