@@ -342,8 +342,19 @@ def test_with_embeddings_the_queue_ranks_with_the_embedding_model(
         review.decide("r2", "exclude", reviewer="ann")
         ranking.append(review.next_to_screen("ann").record.id)  # type: ignore[union-attr]
         assert set(ranking) == {"r1", "r4"}
+        # the decisions before the model could learn carry no ranking; this one does:
+        # the weight that served it (the default, 0.5) is among those that put it first
+        served = review.next_to_screen("ann")
+        assert served is not None and served.weight == 0.5
+        decided = review.decide(served.record.id, "exclude", reviewer="ann")
+        assert decided.ranking == "sysreview-minilm" and 0.5 in decided.ranked_first_by
+        early = [d for d in review.data().decisions if d.record in (ranking[0], "r2")]
+        assert {d.ranking for d in early} == {None}
+        # a second reviewer's decision on the same record learns nothing new
+        again = review.decide(served.record.id, "exclude", reviewer="bob")
+        assert again.ranking is None
         lexical = review.next_to_screen("ann", model="sysreview")
         assert lexical is not None and lexical.ranked_by == "sysreview"
         assert review.next_to_screen("ann", order="import").ranked_by is None  # type: ignore[union-attr]
     assert main(["--review", str(tmp_path / "rev"), "screen", "next", "--reviewer", "ann"]) == 0
-    assert "(ranked by sysreview-minilm)" in capsys.readouterr().out
+    assert "(ranked by sysreview-minilm, embedding weight 0)" in capsys.readouterr().out

@@ -253,6 +253,12 @@ class Decision:
 
     ``consensus`` marks the decision that settles a conflict (the third reviewer's,
     or the agreed one); ``sequence`` orders decisions as they were logged.
+
+    ``ranking`` names the screening model that ranked the record when it was first
+    decided (None: decided without one), and ``ranked_first_by`` the embedding
+    weights under which that model put it first among the unscreened records: the
+    record of which mix of evidence found it, from which the model learns its
+    weight (as ASReview keeps the model that proposed each labelled record).
     """
 
     record: str
@@ -263,6 +269,8 @@ class Decision:
     consensus: bool = False
     sequence: int = 0
     decided_at: str | None = None
+    ranking: str | None = None
+    ranked_first_by: tuple[float, ...] = ()
 
 
 # --- studies, reports and their appraisal ---------------------------------------

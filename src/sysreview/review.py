@@ -257,6 +257,7 @@ class Review:
             raise WorkflowError(f"verdict {verdict!r} is not include, exclude or maybe")
         if stage not in workflow.STAGES:
             raise WorkflowError(f"stage {stage!r} is not one of {', '.join(workflow.STAGES)}")
+        ranking, first = self._ranked_first_by(record, stage)
         decision = Decision(
             record=record,
             stage=stage,
@@ -265,8 +266,31 @@ class Review:
             reason=reason,
             consensus=resolve,
             decided_at=_now(),
+            ranking=ranking,
+            ranked_first_by=first,
         )
         return self.store.append_decision(decision, lambda data: workflow.check(data, decision))
+
+    def _ranked_first_by(self, record: str, stage: str) -> tuple[str | None, tuple[float, ...]]:
+        """Which ranking the record was decided on, and under which of its weights it
+        came first (computed before the decision, from the decisions so far): what
+        the embedding model learns its weight from.  Only for the embedding model."""
+        data = self.data()
+        if self._default_model(data) != EMBEDDING_MODEL:
+            return None, ()
+        from .screening._priority import ranked_first_by
+
+        first = ranked_first_by(
+            data,
+            stage,  # type: ignore[arg-type]
+            record,
+            model=EMBEDDING_MODEL,
+            embeddings=self._embeddings,
+        )
+        return (None, ()) if first is None else (EMBEDDING_MODEL, first)
+
+    def _default_model(self, data: ReviewData) -> str:
+        return EMBEDDING_MODEL if self._all_embedded(data) else "sysreview"
 
     def screening_item(
         self, record: str, reviewer: str, stage: str = "title_abstract"
@@ -303,14 +327,21 @@ class Review:
             from .screening._priority import ranked
             from .screening._simulate import model_config
 
-            used = model or ("sysreview-minilm" if self._all_embedded(data) else "sysreview")
+            used = model or self._default_model(data)
             lookup = self._embeddings if model_config(used).needs_embeddings else None
             ranking = ranked(data, stage, model=used, embeddings=lookup)  # type: ignore[arg-type]
         record = workflow.next_record(data, reviewer, stage, ranking)  # type: ignore[arg-type]
         if record is None:
             return None
         item = self.screening_item(record, reviewer, stage)
-        return replace(item, ranked_by=used if ranking is not None else None)
+        if ranking is None:
+            return item
+        weight = None
+        if used == EMBEDDING_MODEL:
+            from .screening._priority import replay
+
+            weight = replay(data, stage, used).weight  # type: ignore[arg-type]
+        return replace(item, ranked_by=used, weight=weight)
 
     def embed_records(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
         """Compute the sentence embedding of every record's title and abstract that
@@ -477,6 +508,10 @@ class Review:
         return draw_figure(data, name, out, lang=lang)
 
 
+EMBEDDING_MODEL = "sysreview-minilm"
+"""The screening model that ranks once every record has its embedding."""
+
+
 def _record_texts(data: ReviewData) -> list[str]:
     from .screening._dataset import record_text
 
@@ -492,6 +527,8 @@ class ScreeningItem:
     decisions: tuple[Decision, ...]
     ranked_by: str | None = None
     """The model that put this record next (None: import order)."""
+    weight: float | None = None
+    """The embedding weight that model has learnt so far (embedding model only)."""
 
 
 @dataclass(frozen=True)

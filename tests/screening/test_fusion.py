@@ -139,3 +139,41 @@ def test_an_update_at_50000_records_takes_under_a_second() -> None:
         ranker.observe(int(unscreened[np.argmax(scores[unscreened])]), 0, y)
         times.append(time.perf_counter() - start)
     assert min(times) < UPDATE_SECONDS, times
+
+
+def test_a_review_replays_its_decisions_to_learn_the_weight() -> None:
+    """The weight in a review comes from the decisions' ranked_first_by, first decision
+    per record, in logged order, exactly as the simulation credits its picks."""
+    from sysreview.model import Decision, Record, ReviewData, ReviewInfo
+    from sysreview.screening._priority import replay
+
+    def decision(record: str, verdict: str, seq: int, first: tuple[float, ...] | None) -> Decision:
+        return Decision(
+            record=record,
+            stage="title_abstract",
+            reviewer="ann" if seq % 2 else "bob",
+            verdict=verdict,  # type: ignore[arg-type]
+            sequence=seq,
+            ranking=None if first is None else "sysreview-minilm",
+            ranked_first_by=first or (),
+        )
+
+    decisions = (
+        decision("a", "include", 1, None),  # before the model could rank: not credited
+        decision("b", "exclude", 2, (0.5, 1.0)),
+        decision("c", "include", 4, (2.0,)),
+        decision("c", "include", 5, None),  # the second reviewer: not credited again
+        decision("d", "maybe", 3, ()),  # no weight had it first: every weight decays
+    )
+    records = tuple(Record(id=r, search=None, title=r) for r in "abcde")
+    data = ReviewData(ReviewInfo("r", "R"), records=records, decisions=decisions)
+    ranker = replay(data, "title_abstract", "sysreview-minilm")
+    expected = FusionRanker(FusionConfig())
+    grid = expected.config.grid
+    for first, label in (((0.5, 1.0), 0), ((), 1), ((2.0,), 1)):  # by sequence: b, d, c
+        expected.credit([w in first for w in grid], label)
+    np.testing.assert_allclose(ranker.trials_, expected.trials_)
+    np.testing.assert_allclose(ranker.hits_, expected.hits_)
+    assert ranker.weight == 2.0  # the only weight with a hit
+    with pytest.raises(DataError, match="learns no weight"):
+        replay(data, "title_abstract", "sysreview")

@@ -88,7 +88,7 @@ def next_(
         shown = {"id": record.id, "title": record.title, "abstract": record.abstract,
                  "authors": list(record.authors), "year": record.year,
                  "journal": record.journal, "doi": record.doi,
-                 "ranked_by": item.ranked_by}  # fmt: skip
+                 "ranked_by": item.ranked_by, "weight": item.weight}  # fmt: skip
         click.echo(json.dumps(shown, ensure_ascii=False))
         return
     click.echo(f"[{record.id}] {_highlight(record.title or '(no title)', keywords)}")
@@ -99,7 +99,8 @@ def next_(
         click.echo()
         click.echo(_highlight(record.abstract, keywords))
     if item.ranked_by:
-        click.echo(f"\n(ranked by {item.ranked_by})")
+        weight = "" if item.weight is None else f", embedding weight {item.weight:g}"
+        click.echo(f"\n(ranked by {item.ranked_by}{weight})")
     click.echo(f"\nsysreview screen decide {record.id} include|exclude|maybe")
 
 

@@ -173,11 +173,12 @@ class FusionRanker:
         self.weights_used_.append(w)
         return self._lex + w * self._emb
 
-    def observe(self, record: int, label: int, y: npt.ArrayLike) -> None:
-        """Credit the candidate weights with the decision on ``record`` (``label``
-        1 or 0), made while ``y`` (the labels before it) held it unscreened."""
+    def first_for(self, record: int, y: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """For each weight of the grid: would its fused ranking have screened
+        ``record`` next (among its top ``top_k`` unscreened records, ``y`` being the
+        labels before it was decided)?"""
         if self._lex is None or self._emb is None:
-            raise DataError("observe() before fit()")
+            raise DataError("first_for() before fit()")
         known = np.asarray(y)
         unscreened = np.flatnonzero(known == UNLABELLED)
         where = int(np.searchsorted(unscreened, record))
@@ -186,8 +187,20 @@ class FusionRanker:
         grid = np.asarray(self.config.grid)[:, None]
         fused = self._lex[unscreened][None, :] + grid * self._emb[unscreened][None, :]
         ahead = np.sum(fused > fused[:, where : where + 1], axis=1)
-        would_pick = ahead < self.config.top_k
+        first: npt.NDArray[np.bool_] = ahead < self.config.top_k
+        return first
+
+    def credit(self, first: npt.ArrayLike, label: int) -> None:
+        """One decision's evidence: every weight that would have screened the record
+        next gets a trial, and a hit if it was relevant; older evidence is
+        discounted."""
+        picked = np.asarray(first, dtype=float)
         self.hits_ *= self.config.discount
         self.trials_ *= self.config.discount
-        self.trials_ += would_pick
-        self.hits_ += would_pick * float(label)
+        self.trials_ += picked
+        self.hits_ += picked * float(label)
+
+    def observe(self, record: int, label: int, y: npt.ArrayLike) -> None:
+        """Credit the candidate weights with the decision on ``record`` (``label``
+        1 or 0), made while ``y`` (the labels before it) held it unscreened."""
+        self.credit(self.first_for(record, y), label)

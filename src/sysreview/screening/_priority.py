@@ -13,6 +13,7 @@ criteria as a pseudo-document); with no criteria either, import order stands.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,9 +22,10 @@ import numpy.typing as npt
 from ..errors import DataError
 from ..model import ReviewData, Stage
 from ._dataset import record_text
-from ._features import criteria_without_notes, featurize
+from ._features import Features, criteria_without_notes, featurize
+from ._fusion import FusionConfig, FusionRanker
 from ._rank import UNLABELLED
-from ._simulate import DEFAULT_MODEL, model_config, with_embeddings
+from ._simulate import DEFAULT_MODEL, ModelConfig, model_config, with_embeddings
 from ._workflow import _log, candidates
 
 
@@ -35,23 +37,27 @@ def criteria_text(data: ReviewData) -> str:
     return "\n".join(x for x in parts if x)
 
 
-def ranked(
-    data: ReviewData,
-    stage: Stage,
-    *,
-    model: str = DEFAULT_MODEL,
-    seed: int = 0,
-    embeddings: Callable[[list[str]], npt.NDArray[np.floating[Any]]] | None = None,
-) -> list[str] | None:
-    """The stage's records in screening order (decided ones included, in place),
-    or None when nothing can rank them (fewer than two records, no decisions of
-    both kinds and no criteria).
+Embeddings = Callable[[list[str]], npt.NDArray[np.floating[Any]]]
+"""Texts (title and abstract, as :func:`record_text` joins them) → their vectors."""
 
-    ``embeddings`` maps texts (title and abstract, as :func:`record_text` joins
-    them) to their vectors; the models that fuse embeddings need it.  In a review
-    they rank with their default weight: the weight the simulation learns while
-    screening needs each decision's ranking at the time, which is not kept.
-    """
+
+@dataclass(frozen=True)
+class _Stage:
+    """A stage's candidates as a model sees them: features and labels so far."""
+
+    ids: list[str]
+    features: Features
+    labels: npt.NDArray[np.int64]
+    config: ModelConfig
+
+    @property
+    def fuses(self) -> bool:
+        return isinstance(self.config.ranker, FusionConfig)
+
+
+def _prepare(
+    data: ReviewData, stage: Stage, model: str, embeddings: Embeddings | None
+) -> _Stage | None:
     ids = candidates(data, stage)
     if len(ids) < 2:
         return None
@@ -75,8 +81,37 @@ def ranked(
         vectors = embeddings([*texts, kept] if kept.strip() else texts)
         crit = vectors[-1] if kept.strip() else None
         features = with_embeddings(features, config, vectors[: len(texts)], crit)
-    if (labels == 1).any() and (labels == 0).any():
-        scores = config.make_ranker(seed).fit(features, labels).score(features)
+    return _Stage(ids, features, labels, config)
+
+
+def _learnable(labels: npt.NDArray[np.int64]) -> bool:
+    return bool((labels == 1).any() and (labels == 0).any())
+
+
+def ranked(
+    data: ReviewData,
+    stage: Stage,
+    *,
+    model: str = DEFAULT_MODEL,
+    seed: int = 0,
+    embeddings: Embeddings | None = None,
+) -> list[str] | None:
+    """The stage's records in screening order (decided ones included, in place),
+    or None when nothing can rank them (fewer than two records, no decisions of
+    both kinds and no criteria).
+
+    ``embeddings`` is needed by the models that fuse embeddings.  Their weight is
+    learnt from the decisions' ``ranked_first_by`` (see :func:`ranked_first_by`),
+    replayed in the order they were logged, so a review's ranking follows the same
+    rule as the simulation's.
+    """
+    stage_data = _prepare(data, stage, model, embeddings)
+    if stage_data is None:
+        return None
+    features, labels, config = stage_data.features, stage_data.labels, stage_data.config
+    if _learnable(labels):
+        ranker = replay(data, stage, model, seed) if stage_data.fuses else config.make_ranker(seed)
+        scores = ranker.fit(features, labels).score(features)
     elif features.criteria_embedding is not None and features.embedding is not None:
         scores = features.embedding @ features.criteria_embedding  # cosine: unit vectors
     elif features.criteria is not None:
@@ -85,4 +120,54 @@ def ranked(
     else:
         return None
     order = np.argsort(-scores, kind="stable")
-    return [ids[i] for i in order]
+    return [stage_data.ids[i] for i in order]
+
+
+def ranked_first_by(
+    data: ReviewData,
+    stage: Stage,
+    record: str,
+    *,
+    model: str,
+    seed: int = 0,
+    embeddings: Embeddings | None = None,
+) -> tuple[float, ...] | None:
+    """The embedding weights under which ``model`` would screen ``record`` next,
+    from the decisions so far (an empty tuple: none would), or None when the
+    record has been decided at ``stage`` already, is not waiting there, or the
+    model cannot rank yet (no decisions of both kinds) or fuses nothing."""
+    config = model_config(model)
+    if not isinstance(config.ranker, FusionConfig):
+        return None
+    stage_data = _prepare(data, stage, model, embeddings)
+    if stage_data is None or record not in stage_data.ids:
+        return None
+    index = stage_data.ids.index(record)
+    labels = stage_data.labels
+    if labels[index] != UNLABELLED or not _learnable(labels):
+        return None
+    ranker = FusionRanker(config.ranker.seeded(seed)).fit(stage_data.features, labels)
+    first = ranker.first_for(index, labels)
+    return tuple(w for w, hit in zip(config.ranker.grid, first, strict=True) if hit)
+
+
+def replay(data: ReviewData, stage: Stage, model: str, seed: int = 0) -> FusionRanker:
+    """An unfitted ranker for ``model`` whose weights have been credited with every
+    decision that ``model`` ranked (the first decision per record, in the order
+    logged); ``.weight`` is the weight it ranks with now."""
+    config = model_config(model)
+    if not isinstance(config.ranker, FusionConfig):
+        raise DataError(f"screening model {model!r} learns no weight")
+    ranker = FusionRanker(config.ranker.seeded(seed))
+    log = _log(data, stage)
+    seen: set[str] = set()
+    for decision in sorted(data.decisions, key=lambda d: d.sequence):
+        if decision.stage != stage or decision.record in seen:
+            continue
+        seen.add(decision.record)
+        if decision.ranking != model:
+            continue
+        verdicts = {d.verdict for d in log.get(decision.record, ())}
+        label = int(bool(verdicts & {"include", "maybe"}))
+        ranker.credit([w in decision.ranked_first_by for w in config.ranker.grid], label)
+    return ranker
