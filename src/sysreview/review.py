@@ -275,6 +275,10 @@ class Review:
         """Which ranking the record was decided on, and under which of its weights it
         came first (computed before the decision, from the decisions so far): what
         the embedding model learns its weight from.  Only for the embedding model."""
+        from . import embed
+
+        if not embed.available():
+            return None, ()
         data = self.data()
         if self._default_model(data) != EMBEDDING_MODEL:
             return None, ()

@@ -15,6 +15,7 @@ import json
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,29 @@ class _Layer:
     ln2_b: F32
 
 
+@dataclass(frozen=True)
+class _Weights:
+    word: F32
+    position: F32
+    token_type: F32
+    ln_g: F32
+    ln_b: F32
+    layers: tuple[_Layer, ...]
+
+
+def _fingerprint(path: Path) -> str:
+    """SHA-256 over the file's size, its header and three 1 MiB samples of its data:
+    tells weight files apart without reading 90 MB on every start."""
+    digest = hashlib.sha256()
+    size = path.stat().st_size
+    digest.update(str(size).encode())
+    with path.open("rb") as handle:
+        for offset in (0, max(0, size // 2 - 2**19), max(0, size - 2**20)):
+            handle.seek(offset)
+            digest.update(handle.read(2**20))
+    return digest.hexdigest()[:16]
+
+
 def _layer_norm(x: Array, gain: F32, bias: F32, eps: float = 1e-12) -> Array:
     mean = x.mean(axis=-1, keepdims=True)
     centred = x - mean
@@ -100,36 +124,38 @@ class MiniLM:
         self.hidden = int(config["hidden_size"])
         if config.get("hidden_act", "gelu") != "gelu":
             raise DataError(f"{directory}: only GELU models are supported")
+        self.layer_count = int(config["num_hidden_layers"])
+        self.directory = directory
         self.tokenizer = WordPiece.from_file(directory / "vocab.txt")
-        digest = hashlib.sha256((directory / "model.safetensors").read_bytes()).hexdigest()
-        self.fingerprint = f"minilm-{self.max_length}-{digest[:16]}"
+        self.fingerprint = (
+            f"minilm-{self.max_length}-{_fingerprint(directory / 'model.safetensors')}"
+        )
         """Names the weights and settings, so stored vectors are never mixed up."""
-        weights = read_safetensors(directory / "model.safetensors")
+
+    @cached_property
+    def _weights(self) -> _Weights:
+        """The tensors, read on first use (a cache lookup needs only the fingerprint)."""
+        path = self.directory / "model.safetensors"
+        weights = read_safetensors(path)
 
         def w(name: str) -> F32:
             if name not in weights:
-                raise DataError(f"{directory / 'model.safetensors'}: no tensor {name}")
+                raise DataError(f"{path}: no tensor {name}")
             return np.ascontiguousarray(weights[name], dtype=np.float32)
 
-        self.word = w("embeddings.word_embeddings.weight")
-        self.position = w("embeddings.position_embeddings.weight")
-        self.token_type = w("embeddings.token_type_embeddings.weight")[0]
-        self.ln_g = w("embeddings.LayerNorm.weight")
-        self.ln_b = w("embeddings.LayerNorm.bias")
-        self.layers = []
-        for i in range(int(config["num_hidden_layers"])):
+        def stacked(prefix: str, part: str) -> F32:
+            return np.concatenate(
+                [w(f"{prefix}self.{k}.{part}") for k in ("query", "key", "value")]
+            )
+
+        layers = []
+        for i in range(self.layer_count):
             p = f"encoder.layer.{i}."
             a = p + "attention."
-            self.layers.append(
+            layers.append(
                 _Layer(
-                    qkv_w=np.ascontiguousarray(
-                        np.concatenate(
-                            [w(a + f"self.{k}.weight") for k in ("query", "key", "value")]
-                        ).T
-                    ),
-                    qkv_b=np.concatenate(
-                        [w(a + f"self.{k}.bias") for k in ("query", "key", "value")]
-                    ),
+                    qkv_w=np.ascontiguousarray(stacked(a, "weight").T),
+                    qkv_b=stacked(a, "bias"),
                     out_w=np.ascontiguousarray(w(a + "output.dense.weight").T),
                     out_b=w(a + "output.dense.bias"),
                     ln1_g=w(a + "output.LayerNorm.weight"),
@@ -142,6 +168,14 @@ class MiniLM:
                     ln2_b=w(p + "output.LayerNorm.bias"),
                 )
             )
+        return _Weights(
+            word=w("embeddings.word_embeddings.weight"),
+            position=w("embeddings.position_embeddings.weight"),
+            token_type=w("embeddings.token_type_embeddings.weight")[0],
+            ln_g=w("embeddings.LayerNorm.weight"),
+            ln_b=w("embeddings.LayerNorm.bias"),
+            layers=tuple(layers),
+        )
 
     def tokenize(self, text: str) -> list[int]:
         return self.tokenizer.encode(text, self.max_length)
@@ -154,13 +188,14 @@ class MiniLM:
         for row, tokens in enumerate(batch):
             ids[row, : len(tokens)] = tokens
             mask[row, : len(tokens)] = 1.0
-        x = self.word[ids] + self.position[:length] + self.token_type
-        x = _layer_norm(x, self.ln_g, self.ln_b)
+        weights = self._weights
+        x = weights.word[ids] + weights.position[:length] + weights.token_type
+        x = _layer_norm(x, weights.ln_g, weights.ln_b)
         heads, size = self.heads, self.hidden // self.heads
         scale = np.float32(1.0 / np.sqrt(size))
         # additive mask: padded keys get a large negative score before the softmax
         bias = ((mask - 1.0) * np.float32(1e9))[:, None, None, :]
-        for layer in self.layers:
+        for layer in weights.layers:
             qkv = x @ layer.qkv_w + layer.qkv_b
             qkv = qkv.reshape(n, length, 3, heads, size).transpose(2, 0, 3, 1, 4)
             q, k, v = qkv[0], qkv[1], qkv[2]
