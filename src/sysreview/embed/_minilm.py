@@ -21,8 +21,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import erf
-from threadpoolctl import threadpool_limits
 
 from ..errors import DataError
 from ._wordpiece import WordPiece
@@ -188,6 +186,8 @@ class MiniLM:
         for row, tokens in enumerate(batch):
             ids[row, : len(tokens)] = tokens
             mask[row, : len(tokens)] = 1.0
+        from scipy.special import erf  # here: checking the cache should not load scipy
+
         weights = self._weights
         x = weights.word[ids] + weights.position[:length] + weights.token_type
         x = _layer_norm(x, weights.ln_g, weights.ln_b)
@@ -230,6 +230,8 @@ class MiniLM:
         Texts are batched by token length (less padding), and put back in order;
         ``progress`` is called with the number of texts done after each batch.
         """
+        from threadpoolctl import threadpool_limits
+
         tokens = [self.tokenize(t) for t in texts]
         order = np.argsort([len(t) for t in tokens], kind="stable")
         out = np.zeros((len(texts), self.hidden), dtype=np.float32)
