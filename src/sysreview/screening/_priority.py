@@ -12,7 +12,7 @@ criteria as a pseudo-document); with no criteria either, import order stands.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import DataError
-from ..model import ReviewData, Stage
+from ..model import Decision, ReviewData, Stage
 from ._dataset import record_text
 from ._features import Features, criteria_without_notes, featurize
 from ._fusion import FusionConfig, FusionRanker
@@ -67,9 +67,8 @@ def _prepare(
     log = _log(data, stage)
     labels = np.full(len(ids), UNLABELLED, dtype=np.int64)
     for n, record in enumerate(ids):
-        verdicts = {d.verdict for d in log.get(record, ())}
-        if verdicts:
-            labels[n] = int(bool(verdicts & {"include", "maybe"}))
+        if log.get(record):
+            labels[n] = _relevant(log[record])
     criteria = criteria_text(data)
     config = model_config(model)
     features = featurize(titles, abstracts, config.features, criteria or None)
@@ -82,6 +81,11 @@ def _prepare(
         crit = vectors[-1] if kept.strip() else None
         features = with_embeddings(features, config, vectors[: len(texts)], crit)
     return _Stage(ids, features, labels, config)
+
+
+def _relevant(decisions: Iterable[Decision]) -> int:
+    """1 when any reviewer included the record or marked it maybe, else 0."""
+    return int(any(d.verdict in ("include", "maybe") for d in decisions))
 
 
 def _learnable(labels: npt.NDArray[np.int64]) -> bool:
@@ -160,14 +164,9 @@ def replay(data: ReviewData, stage: Stage, model: str, seed: int = 0) -> FusionR
         raise DataError(f"screening model {model!r} learns no weight")
     ranker = FusionRanker(config.ranker.seeded(seed))
     log = _log(data, stage)
-    seen: set[str] = set()
-    for decision in sorted(data.decisions, key=lambda d: d.sequence):
-        if decision.stage != stage or decision.record in seen:
-            continue
-        seen.add(decision.record)
+    for decision in sorted((first for first, *_ in log.values()), key=lambda d: d.sequence):
         if decision.ranking != model:
             continue
-        verdicts = {d.verdict for d in log.get(decision.record, ())}
-        label = int(bool(verdicts & {"include", "maybe"}))
+        label = _relevant(log[decision.record])
         ranker.credit([w in decision.ranked_first_by for w in config.ranker.grid], label)
     return ranker
