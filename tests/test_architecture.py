@@ -77,7 +77,7 @@ RULES = {
     # the workflow reads where a record stands from prisma's record_state
     "screening": {"errors", "model", "prisma", "tabular", "_lazy"},
     # sentence embeddings: a numeric model read from its own files, nothing else
-    "embed": {"errors"},
+    "embed": {"errors", "_lazy"},
     # GRADE rates what the statistics core computes
     "grade": {"errors", "model", "stats", "_lazy"},
 }
