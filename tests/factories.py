@@ -64,7 +64,15 @@ def small_review() -> m.ReviewData:
         decisions=(
             m.Decision("r1", "title_abstract", "anna", "include", sequence=1),
             m.Decision("r1", "title_abstract", "bo", "include", sequence=2),
-            m.Decision("r3", "title_abstract", "anna", "include", sequence=3),
+            m.Decision(
+                "r3",
+                "title_abstract",
+                "anna",
+                "include",
+                sequence=3,
+                ranking="sysreview-minilm",
+                ranked_first_by=(0.25, 0.5),
+            ),
             m.Decision("r3", "title_abstract", "bo", "exclude", reason="Population", sequence=4),
             m.Decision(
                 "r3",
