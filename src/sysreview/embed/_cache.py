@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -57,7 +58,7 @@ class EmbeddingCache:
 
     def missing(self, texts: Sequence[str]) -> list[str]:
         """The distinct texts without a stored vector, in first-seen order."""
-        have = self._lookup({_key(t): t for t in texts})
+        have = set(self._rows(list({_key(t) for t in texts}), "key"))
         seen: dict[bytes, str] = {}
         for text in texts:
             key = _key(text)
@@ -65,19 +66,23 @@ class EmbeddingCache:
                 seen[key] = text
         return list(seen.values())
 
-    def _lookup(self, keys: dict[bytes, str]) -> dict[bytes, npt.NDArray[np.float32]]:
-        found: dict[bytes, npt.NDArray[np.float32]] = {}
-        wanted = list(keys)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+    def _rows(self, keys: list[bytes], columns: str) -> Iterator[Any]:
+        """``columns`` of the stored rows among ``keys`` (500 keys per query); a
+        single column comes as its value."""
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT key, vector FROM embedding WHERE model = ? AND key IN ({marks})",
+            for row in self._db.execute(
+                f"SELECT {columns} FROM embedding WHERE model = ? AND key IN ({marks})",
                 [self.model.fingerprint, *chunk],
-            )
-            for key, vector in rows:
-                found[bytes(key)] = np.frombuffer(vector, dtype="<f4")
-        return found
+            ):
+                yield bytes(row[0]) if len(row) == 1 else row
+
+    def _lookup(self, keys: dict[bytes, str]) -> dict[bytes, npt.NDArray[np.float32]]:
+        return {
+            bytes(key): np.frombuffer(vector, dtype="<f4")
+            for key, vector in self._rows(list(keys), "key, vector")
+        }
 
     def embed(
         self,

@@ -142,7 +142,6 @@ class FusionRanker:
     config: FusionConfig = field(default_factory=FusionConfig)
     hits_: npt.NDArray[np.float64] = field(init=False)
     trials_: npt.NDArray[np.float64] = field(init=False)
-    weights_used_: list[float] = field(default_factory=list)
     _lex: npt.NDArray[np.float64] | None = None
     _emb: npt.NDArray[np.float64] | None = None
 
@@ -169,9 +168,7 @@ class FusionRanker:
     def score(self, X: Features) -> npt.NDArray[np.float64]:
         if self._lex is None or self._emb is None:
             raise DataError("score() before fit()")
-        w = self.weight
-        self.weights_used_.append(w)
-        return self._lex + w * self._emb
+        return self._lex + self.weight * self._emb
 
     def first_for(self, record: int, y: npt.ArrayLike) -> npt.NDArray[np.bool_]:
         """For each weight of the grid: would its fused ranking have screened
