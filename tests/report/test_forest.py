@@ -10,7 +10,6 @@ what RevMan 5 prints for those numbers.
 
 from __future__ import annotations
 
-import json
 import math
 import subprocess
 import sys
@@ -35,16 +34,7 @@ from sysreview.report.figures.forest import (
     overall_text,
 )
 
-from ..shared_data import SHARED, require
-
-REFERENCE = SHARED / "reference" / "metafor"
-TOL = 1e-10
-
-
-def load(case: str) -> dict[str, Any]:
-    path = require(REFERENCE / f"{case}.json", "metafor reference results")
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+from ._metafor import close, load, single
 
 
 def expected(case: dict[str, Any], analysis_id: str) -> dict[str, Any]:
@@ -52,17 +42,6 @@ def expected(case: dict[str, Any], analysis_id: str) -> dict[str, Any]:
         if entry["id"] == analysis_id:
             return entry["expected"]  # type: ignore[no-any-return]
     raise KeyError(analysis_id)
-
-
-def single(result: stats.MetaResult | stats.BatchResult) -> stats.MetaResult:
-    """``rma`` of one analysis."""
-    assert isinstance(result, stats.MetaResult)
-    return result
-
-
-def close(actual: float | None, wanted: float, what: str = "") -> None:
-    assert actual is not None, what
-    assert math.isclose(actual, wanted, rel_tol=TOL, abs_tol=TOL * 1e-3), (what, actual, wanted)
 
 
 # ------------------------------------------------------------------ fixtures

@@ -8,7 +8,6 @@ fixed-effect and a DerSimonian-Laird model (closed forms: 1e-10).
 
 from __future__ import annotations
 
-import json
 import math
 import subprocess
 import sys
@@ -22,17 +21,9 @@ from sysreview import stats
 from sysreview.errors import DataError
 from sysreview.report.figures.funnel import FunnelPlot, draw_funnel, funnel_plot
 
-from ..shared_data import SHARED, require
+from ._metafor import close, load, single
 
-REFERENCE = SHARED / "reference" / "metafor"
-TOL = 1e-10
 MODELS = [("FE", "small_study_FE"), ("DL", "small_study_DL")]
-
-
-def load(case: str) -> dict[str, Any]:
-    path = require(REFERENCE / f"{case}.json", "metafor reference results")
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
 
 
 def hackshaw(method: str) -> tuple[stats.MetaResult, dict[str, Any]]:
@@ -46,16 +37,6 @@ def hackshaw(method: str) -> tuple[stats.MetaResult, dict[str, Any]]:
     )  # fmt: skip
     wanted = next(a for a in case["analyses"] if a["id"] == dict(MODELS)[method])
     return result, wanted["expected"]
-
-
-def single(result: stats.MetaResult | stats.BatchResult) -> stats.MetaResult:
-    assert isinstance(result, stats.MetaResult)
-    return result
-
-
-def close(actual: float | None, wanted: float, what: str = "") -> None:
-    assert actual is not None, what
-    assert math.isclose(actual, wanted, rel_tol=TOL, abs_tol=TOL * 1e-3), (what, actual, wanted)
 
 
 def test_importing_the_module_does_not_import_matplotlib() -> None:
