@@ -275,6 +275,11 @@ def _mean(values: list[float]) -> float:
     return float(np.mean(values)) if values else float("nan")
 
 
+def _signed(difference: float) -> str:
+    """+1.2 / -0.3, and +0.0 rather than -0.0 for a loss smaller than the rounding."""
+    return f"{round(difference, 1) + 0.0:+.1f}"
+
+
 def _table(
     runs: list[Run], label: str, split_names: list[str], tools: tuple[str, ...]
 ) -> list[str]:
@@ -304,7 +309,7 @@ def _table(
         for tool in tools:
             value = wss.get(tool)
             cells.append("–" if value is None else f"{value:.1f}")
-            cells.append("–" if value is None or base is None else f"{value - base:+.1f}")
+            cells.append("–" if value is None or base is None else _signed(value - base))
         for t, value in wss.items():
             means[t].append(value)
         recall = [_mean([r.recall_10 for r in mine[t]]) if mine[t] else None for t in mine]
@@ -319,7 +324,7 @@ def _table(
         for tool in tools:
             value = _mean(means[tool]) if len(means[tool]) == count else None
             cells.append("–" if value is None else f"**{value:.1f}**")
-            cells.append("–" if value is None or base is None else f"{value - base:+.1f}")
+            cells.append("–" if value is None or base is None else _signed(value - base))
         cells += ["", ""]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
