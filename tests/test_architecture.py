@@ -71,6 +71,8 @@ RULES = {
         "grade",
         "embed",
     },
+    # the web app: the facade, and the screening helpers that mark the protocol's words
+    "web": {"review", "errors", "screening"},
     "ingest": {"errors", "model"},
     # the standalone table reader reuses ingest's field cleaning and tabular's reader
     "dedup": {"errors", "model", "ingest", "tabular"},

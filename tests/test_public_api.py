@@ -51,6 +51,7 @@ def test_nothing_leaks() -> None:
         "tabular",
         "screening",
         "embed",
+        "web",
         "_fields",
     }
     assert public - set(sysreview.__all__) - submodules == set()

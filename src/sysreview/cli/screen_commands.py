@@ -4,13 +4,12 @@ next, decide, conflicts, resolve, stats."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from .. import model
+from .. import model, screening
 from . import _progress, review_commands
 
 _STAGES = {"ta": "title_abstract", "ft": "full_text"}
@@ -21,31 +20,16 @@ _STAGE = click.option(
     show_default=True,
     help="title/abstract (ta) or full text (ft).",
 )
-_STOP = frozenset({"about", "after", "among", "their", "there", "these", "those", "which"})
 
 
 def _stage(value: str) -> str:
     return _STAGES.get(value, value)
 
 
-def _keywords(protocol: model.Protocol) -> set[str]:
-    """Words of five letters or more from the protocol's PICO and inclusion criteria."""
-    text = " ".join(
-        [protocol.population or "", protocol.intervention or "", protocol.outcome or ""]
-        + [c.text for c in protocol.criteria if c.kind == "inclusion"]
-    )
-    return {w for w in re.findall(r"[^\W\d_]{5,}", text.lower()) if w not in _STOP}
-
-
-def _highlight(text: str, keywords: set[str]) -> str:
-    if not keywords:
-        return text
-    return re.sub(
-        r"[^\W\d_]{5,}",
-        lambda m: (
-            click.style(m.group(0), bold=True) if m.group(0).lower() in keywords else m.group(0)
-        ),
-        text,
+def _highlight(text: str, keywords: frozenset[str]) -> str:
+    return "".join(
+        click.style(piece, bold=True) if marked else piece
+        for piece, marked in screening.highlighted(text, keywords)
     )
 
 
@@ -79,7 +63,7 @@ def next_(
     """Show the next record waiting for you (others' decisions stay hidden)."""
     with review_commands.open_review(ctx) as review:
         item = review.next_to_screen(reviewer, _stage(stage), order=order, model=model)
-        keywords = _keywords(review.data().protocol)
+        keywords = screening.protocol_keywords(review.data().protocol)
     if item is None:
         click.echo(f"nothing waits for {reviewer} at {_stage(stage)}")
         return

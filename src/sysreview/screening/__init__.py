@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ._dataset import LabelledRecords, read_labelled, record_text
     from ._features import FeatureConfig, Features, criteria_without_notes, featurize
     from ._fusion import EmbeddingConfig, EmbeddingRanker, FusionConfig, FusionRanker
+    from ._keywords import highlighted, protocol_keywords
     from ._metrics import RECALL_AT_PERCENT, ScreeningMetrics, screening_metrics
     from ._rank import (
         EnsembleConfig,
@@ -85,6 +86,8 @@ _WHERE = {
     "EmbeddingRanker": "_fusion",
     "FusionConfig": "_fusion",
     "FusionRanker": "_fusion",
+    "highlighted": "_keywords",
+    "protocol_keywords": "_keywords",
     "DEFAULT_RULES": "_stopping",
     "Buscar": "_stopping",
     "ConsecutiveIrrelevant": "_stopping",
@@ -127,8 +130,10 @@ __all__ = [
     "buscar_p_value",
     "criteria_without_notes",
     "featurize",
+    "highlighted",
     "model_config",
     "prior_knowledge",
+    "protocol_keywords",
     "read_labelled",
     "recall_lower_bound",
     "record_text",

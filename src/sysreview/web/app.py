@@ -1,0 +1,275 @@
+"""Routes: sign in, screen (title/abstract and full text), conflicts, agreement.
+
+Thin by design: every rule (blinding, two independent decisions, reasons at full
+text, who may resolve) is the facade's, and its errors are shown as they are.  Pages
+are rendered on the server and every change is a form POST answered by a redirect,
+so the app works without JavaScript and a reload never repeats a decision.
+
+Who is screening is a name kept in a cookie: there are no passwords yet, so the app
+listens on 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
+
+from .. import screening
+from ..errors import SysreviewError
+from ..review import Review
+
+COOKIE = "sysreview_reviewer"
+STAGES = {"ta": "title_abstract", "ft": "full_text"}
+STAGE_NAMES = {"ta": "Title and abstract", "ft": "Full text"}
+VERDICTS = ("include", "maybe", "exclude")
+_TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+class DecisionForm(BaseModel):
+    """What the screening and conflict forms post."""
+
+    record: str
+    verdict: str
+    reason: str = ""
+
+
+def create_app(directory: str | Path) -> FastAPI:
+    """The web app for the review in ``directory`` (opened once, closed on shutdown)."""
+    review = Review.open(directory)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        review.close()
+
+    app = FastAPI(title="sysreview", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.review = review
+
+    def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return _TEMPLATES.TemplateResponse(
+            request,
+            template,
+            {
+                "title": review.data().review.title,
+                "reviewer": request.cookies.get(COOKIE),
+                "stage_names": STAGE_NAMES,
+                **context,
+            },
+            status_code=status,
+        )
+
+    def signed_in(request: Request) -> str | None:
+        name = request.cookies.get(COOKIE, "").strip()
+        return name or None
+
+    def to_signin() -> RedirectResponse:
+        return RedirectResponse("/signin", status_code=303)
+
+    @app.get("/", response_model=None)
+    def home(request: Request) -> Response:
+        if signed_in(request) is None:
+            return to_signin()
+        return RedirectResponse("/screen/ta", status_code=303)
+
+    @app.get("/signin", response_class=HTMLResponse)
+    def signin_form(request: Request) -> HTMLResponse:
+        known = sorted({d.reviewer for d in review.data().decisions})
+        return page(request, "signin.html", known=known, error=None)
+
+    @app.post("/signin", response_model=None)
+    def signin(request: Request, name: str = Form("")) -> Response:
+        name = " ".join(name.split())
+        if not name or len(name) > 80:
+            known = sorted({d.reviewer for d in review.data().decisions})
+            error = "Give your name (at most 80 characters): it is kept with every decision."
+            return page(request, "signin.html", 400, known=known, error=error)
+        response = RedirectResponse("/screen/ta", status_code=303)
+        response.set_cookie(COOKIE, name, httponly=True, samesite="strict")
+        return response
+
+    @app.post("/signout")
+    def signout() -> RedirectResponse:
+        response = to_signin()
+        response.delete_cookie(COOKIE)
+        return response
+
+    @app.get("/screen/{stage}", response_model=None)
+    def screen(request: Request, stage: str, done: str | None = None) -> Response:
+        reviewer = signed_in(request)
+        if reviewer is None:
+            return to_signin()
+        return screen_page(request, reviewer, _stage(stage), done=done)
+
+    def screen_page(
+        request: Request,
+        reviewer: str,
+        stage: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        done: str | None = None,
+    ) -> HTMLResponse:
+        item = review.next_to_screen(reviewer, STAGES[stage])
+        data = review.data()
+        keywords = screening.protocol_keywords(data.protocol)
+        record = item.record if item else None
+        return page(
+            request,
+            "screen.html",
+            status,
+            stage=stage,
+            item=item,
+            record=record,
+            title_pieces=screening.highlighted(record.title or "(no title)", keywords)
+            if record
+            else [],
+            abstract_pieces=screening.highlighted(record.abstract, keywords)
+            if record and record.abstract
+            else [],
+            totals=_totals(review, stage),
+            reasons=data.protocol.exclusion_reasons,
+            verdicts=VERDICTS,
+            error=error,
+            done=done,
+        )
+
+    def log_decision(
+        request: Request,
+        stage: str,
+        form: DecisionForm,
+        *,
+        resolve: bool,
+        refused: Callable[[str, str, str], HTMLResponse],
+        then: str,
+    ) -> Response:
+        """One decision (or resolution) by the signed-in reviewer; the facade's refusal
+        is shown on the page it came from (409), success redirects to ``then``."""
+        reviewer = signed_in(request)
+        if reviewer is None:
+            return to_signin()
+        stage = _stage(stage)
+        try:
+            review.decide(
+                form.record,
+                form.verdict,
+                reviewer=reviewer,
+                stage=STAGES[stage],
+                reason=form.reason.strip() or None,
+                resolve=resolve,
+            )
+        except SysreviewError as error:
+            return refused(reviewer, stage, _message(error))
+        return RedirectResponse(
+            then.format(stage=stage, record=quote(form.record)), status_code=303
+        )
+
+    @app.post("/screen/{stage}", response_model=None)
+    def decide(request: Request, stage: str, form: Annotated[DecisionForm, Form()]) -> Response:
+        return log_decision(
+            request,
+            stage,
+            form,
+            resolve=False,
+            refused=lambda who, at, error: screen_page(request, who, at, error=error, status=409),
+            then="/screen/{stage}?done={record}",
+        )
+
+    @app.get("/conflicts/{stage}", response_model=None)
+    def conflicts(request: Request, stage: str) -> Response:
+        reviewer = signed_in(request)
+        if reviewer is None:
+            return to_signin()
+        return conflicts_page(request, reviewer, _stage(stage))
+
+    def conflicts_page(
+        request: Request, reviewer: str, stage: str, error: str | None = None, status: int = 200
+    ) -> HTMLResponse:
+        rows = [
+            review.screening_item(c.record, reviewer, STAGES[stage])
+            for c in review.conflicts(STAGES[stage])
+        ]
+        reasons = review.data().protocol.exclusion_reasons
+        return page(
+            request,
+            "conflicts.html",
+            status,
+            stage=stage,
+            rows=rows,
+            reasons=reasons,
+            verdicts=VERDICTS,
+            error=error,
+        )
+
+    @app.post("/conflicts/{stage}", response_model=None)
+    def resolve(request: Request, stage: str, form: Annotated[DecisionForm, Form()]) -> Response:
+        return log_decision(
+            request,
+            stage,
+            form,
+            resolve=True,
+            refused=lambda who, at, error: conflicts_page(request, who, at, error, 409),
+            then="/conflicts/{stage}",
+        )
+
+    @app.get("/stats/{stage}", response_model=None)
+    def stats(request: Request, stage: str) -> Response:
+        if signed_in(request) is None:
+            return to_signin()
+        stage = _stage(stage)
+        agreement = review.agreement(STAGES[stage])
+        return page(
+            request,
+            "stats.html",
+            stage=stage,
+            totals=_totals(review, stage),
+            agreement=agreement,
+        )
+
+    return app
+
+
+def _stage(value: str) -> str:
+    """``ta`` or ``ft`` (the long names are accepted too); anything else is a 404."""
+    short = {v: k for k, v in STAGES.items()}.get(value, value)
+    if short not in STAGES:
+        from fastapi import HTTPException
+
+        raise HTTPException(404, f"no screening stage {value!r} (ta or ft)")
+    return short
+
+
+def _totals(review: Review, stage: str) -> Any:
+    return next(t for t in review.status().stages if t.stage == STAGES[stage])
+
+
+def _message(error: SysreviewError) -> str:
+    hint = getattr(error, "hint", None)
+    text = str(error)
+    return f"{text} ({hint})" if hint and hint not in text else text
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``sysreview-web [--review DIR] [--host 127.0.0.1] [--port 8000]``: serve the
+    review in DIR (default: the working directory or its parents)."""
+    import uvicorn
+
+    parser = argparse.ArgumentParser(prog="sysreview-web", description=main.__doc__)
+    parser.add_argument("--review", default=None, help="the review directory")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    try:
+        root = Review.find(args.review).root
+    except SysreviewError as error:
+        parser.exit(2, f"sysreview-web: {error}\n")
+    print(f"serving the review in {root} at http://{args.host}:{args.port}/")
+    uvicorn.run(create_app(root), host=args.host, port=args.port, log_level="warning")

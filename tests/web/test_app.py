@@ -1,0 +1,123 @@
+"""The web app through HTTP (Starlette's test client), on SQLite and PostgreSQL:
+signing in, blinded screening, conflicts resolved by a third reviewer, reasons
+required at full text, agreement, and errors that change nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from sysreview import Review
+from sysreview.web import create_app
+
+
+def _client(review_dir: Path, name: str | None = None) -> TestClient:
+    client = TestClient(create_app(review_dir))
+    if name is not None:
+        response = client.post("/signin", data={"name": name}, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/screen/ta"
+    return client
+
+
+def _shown(html: str) -> str | None:
+    """The id of the record the screening page shows."""
+    found = re.search(r'<article class="card" data-record="([^"]+)"', html)
+    return found.group(1) if found else None
+
+
+def _decide(client: TestClient, stage: str, record: str, verdict: str, reason: str = "") -> str:
+    response = client.post(
+        f"/screen/{stage}", data={"record": record, "verdict": verdict, "reason": reason}
+    )
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def test_nobody_screens_without_a_name(review_dir: Path) -> None:
+    client = _client(review_dir)
+    for path in ("/", "/screen/ta", "/conflicts/ta", "/stats/ta"):
+        response = client.get(path, follow_redirects=False)
+        assert (response.status_code, response.headers["location"]) == (303, "/signin")
+    response = client.post("/screen/ta", data={"record": "r0", "verdict": "include"},
+                           follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+    refused = client.post("/signin", data={"name": "   "})
+    assert refused.status_code == 400 and "Give your name" in refused.text
+    with Review.open(review_dir) as review:
+        assert review.data().decisions == ()
+
+
+def test_screening_is_blinded_and_conflicts_go_to_a_third_reviewer(review_dir: Path) -> None:
+    ann, bob, cat = (_client(review_dir, n) for n in ("ann", "bob", "cat"))
+    page = ann.get("/screen/ta").text
+    assert _shown(page) == "r0"
+    assert "<mark>workers</mark> on long-term sick <mark>leave</mark>" in page  # protocol words
+    after = _decide(ann, "ta", "r0", "include", "looks like an RCT")
+    assert "Your decision on r0 is saved" in after and _shown(after) == "r1"
+
+    page = bob.get("/screen/ta").text
+    assert _shown(page) == "r0"
+    assert "ann" not in page and "looks like an RCT" not in page  # blinded
+    _decide(bob, "ta", "r0", "exclude")
+
+    assert "No conflicts" in ann.get("/conflicts/ft").text
+    listed = cat.get("/conflicts/ta").text
+    row = re.search(r'<tr data-record="r0">(.*?)</tr>', listed, re.S)
+    assert row is not None
+    assert 'ann: <span class="verdict-include">include</span> — looks like an RCT' in row.group(1)
+    assert 'bob: <span class="verdict-exclude">exclude</span>' in row.group(1)
+    resolved = cat.post("/conflicts/ta", data={"record": "r0", "verdict": "include"})
+    assert resolved.status_code == 200 and "No conflicts at this stage" in resolved.text
+
+    stats = cat.get("/stats/ta").text
+    assert "ann &amp; bob" in stats and "0.0%" in stats  # one record, they disagreed
+    with Review.open(review_dir) as review:
+        log = [(d.reviewer, d.verdict, d.consensus) for d in review.data().decisions]
+        totals = review.status().stages[0]
+    assert log == [("ann", "include", False), ("bob", "exclude", False), ("cat", "include", True)]
+    assert (totals.included, totals.conflicts) == (1, 0)
+
+
+def test_full_text_exclusion_needs_a_reason_and_a_refusal_changes_nothing(review_dir: Path) -> None:
+    ann, bob = _client(review_dir, "ann"), _client(review_dir, "bob")
+    for client in (ann, bob):
+        _decide(client, "ta", "r0", "include")
+    page = ann.get("/screen/ft").text
+    assert _shown(page) == "r0" and '<option value="not a trial">' in page
+    refused = ann.post("/screen/ft", data={"record": "r0", "verdict": "exclude", "reason": ""})
+    assert refused.status_code == 409
+    assert 'role="alert"' in refused.text and "reason" in refused.text
+    with Review.open(review_dir) as review:
+        assert len(review.data().decisions) == 2
+    _decide(ann, "ft", "r0", "exclude", "not a trial")
+    with Review.open(review_dir) as review:
+        last = review.data().decisions[-1]
+    assert (last.stage, last.verdict, last.reason) == ("full_text", "exclude", "not a trial")
+
+
+def test_the_workflow_rules_come_back_as_messages(review_dir: Path) -> None:
+    ann, bob, cat = (_client(review_dir, n) for n in ("ann", "bob", "cat"))
+    _decide(ann, "ta", "r1", "include")
+    _decide(bob, "ta", "r1", "include")
+    third = cat.post("/screen/ta", data={"record": "r1", "verdict": "exclude"})
+    assert third.status_code == 409 and "already has 2 independent decisions" in third.text
+    not_in_conflict = cat.post("/conflicts/ta", data={"record": "r1", "verdict": "exclude"})
+    assert not_in_conflict.status_code == 409 and "not in conflict" in not_in_conflict.text
+    unknown = ann.post("/screen/ta", data={"record": "nope", "verdict": "include"})
+    assert unknown.status_code == 409 and "no record &#39;nope&#39;" in unknown.text
+    bad = ann.post("/screen/ta", data={"record": "r2", "verdict": "perhaps"})
+    assert bad.status_code == 409 and "is not include, exclude or maybe" in bad.text
+    assert ann.get("/screen/xx").status_code == 404
+    with Review.open(review_dir) as review:
+        assert len(review.data().decisions) == 2
+
+
+def test_when_nothing_waits_the_page_says_so(review_dir: Path) -> None:
+    ann, bob = _client(review_dir, "ann"), _client(review_dir, "bob")
+    for record in [f"r{i}" for i in range(6)]:
+        _decide(ann, "ta", record, "exclude")
+    assert 'data-testid="nothing"' in ann.get("/screen/ta").text
+    assert _shown(bob.get("/screen/ta").text) is not None  # bob still has all six
+    assert 'data-testid="nothing"' in ann.get("/screen/ft").text
