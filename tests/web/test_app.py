@@ -5,6 +5,7 @@ required at full text, agreement, and errors that change nothing."""
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -121,3 +122,32 @@ def test_when_nothing_waits_the_page_says_so(review_dir: Path) -> None:
     assert 'data-testid="nothing"' in ann.get("/screen/ta").text
     assert _shown(bob.get("/screen/ta").text) is not None  # bob still has all six
     assert 'data-testid="nothing"' in ann.get("/screen/ft").text
+
+
+def test_reviewers_deciding_at_the_same_time_lose_nothing(review_dir: Path) -> None:
+    """One app (one engine) serving two reviewers' requests in parallel threads."""
+    app = create_app(review_dir)
+    errors: list[str] = []
+
+    def screen_all(name: str) -> None:
+        client = TestClient(app)
+        client.post("/signin", data={"name": name})
+        for i in range(6):
+            form = {"record": f"r{i}", "verdict": "include" if name == "ann" else "exclude"}
+            response = client.post("/screen/ta", data=form)
+            if response.status_code != 200:
+                errors.append(f"{name} r{i}: {response.status_code}")
+
+    threads = [threading.Thread(target=screen_all, args=(n,)) for n in ("ann", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    with Review.open(review_dir) as review:
+        decisions = review.data().decisions
+        conflicts = review.conflicts()
+    assert sorted((d.reviewer, d.record) for d in decisions) == sorted(
+        (n, f"r{i}") for n in ("ann", "bob") for i in range(6)
+    )
+    assert len({d.sequence for d in decisions}) == 12 and len(conflicts) == 6
