@@ -151,3 +151,22 @@ def test_reviewers_deciding_at_the_same_time_lose_nothing(review_dir: Path) -> N
         (n, f"r{i}") for n in ("ann", "bob") for i in range(6)
     )
     assert len({d.sequence for d in decisions}) == 12 and len(conflicts) == 6
+
+
+def test_a_reviewer_changes_a_decision_and_the_history_stays(review_dir: Path) -> None:
+    ann, bob = _client(review_dir, "ann"), _client(review_dir, "bob")
+    assert 'data-testid="none-yet"' in ann.get("/mine/ta").text
+    _decide(ann, "ta", "r0", "include")
+    _decide(ann, "ta", "r1", "exclude")
+    _decide(bob, "ta", "r0", "exclude")
+    listed = ann.get("/mine/ta").text
+    assert listed.index('data-record="r1"') < listed.index('data-record="r0"')  # newest first
+    assert "bob" not in listed
+    changed = ann.post("/mine/ta", data={"record": "r0", "verdict": "exclude", "reason": "adults"})
+    assert changed.status_code == 200
+    row = re.search(r'<tr data-record="r0">(.*?)</tr>', changed.text, re.S)
+    assert row is not None and 'class="verdict-exclude">exclude</span> — adults' in row.group(1)
+    with Review.open(review_dir) as review:
+        mine = [(d.record, d.verdict) for d in review.data().decisions if d.reviewer == "ann"]
+        assert review.conflicts() == []  # ann now agrees with bob
+    assert mine == [("r0", "include"), ("r1", "exclude"), ("r0", "exclude")]

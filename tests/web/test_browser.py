@@ -84,6 +84,8 @@ def test_two_reviewers_disagree_and_a_third_resolves_in_chromium(
             expect(page.get_by_test_id("done")).to_contain_text("r0 is saved")
             expect(page.get_by_test_id("record-id")).to_have_text("r1")
             page.screenshot(path=str(tmp_path / "screen.png"), full_page=True)
+            page.get_by_role("link", name="My decisions").click()
+            expect(page.locator('tr[data-record="r0"]')).to_contain_text("include")
             page.get_by_role("button", name="Sign out").click()
 
             sign_in("bob")

@@ -31,6 +31,7 @@ COOKIE = "sysreview_reviewer"
 STAGES = {"ta": "title_abstract", "ft": "full_text"}
 STAGE_NAMES = {"ta": "Title and abstract", "ft": "Full text"}
 VERDICTS = ("include", "maybe", "exclude")
+MINE_SHOWN = 200  # the newest of a reviewer's decisions listed for changing
 _TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
@@ -218,6 +219,48 @@ def create_app(directory: str | Path) -> FastAPI:
             resolve=True,
             refused=lambda who, at, error: conflicts_page(request, who, at, error, 409),
             then="/conflicts/{stage}",
+        )
+
+    @app.get("/mine/{stage}", response_model=None)
+    def mine(request: Request, stage: str) -> Response:
+        reviewer = signed_in(request)
+        if reviewer is None:
+            return to_signin()
+        return mine_page(request, reviewer, _stage(stage))
+
+    def mine_page(
+        request: Request, reviewer: str, stage: str, error: str | None = None, status: int = 200
+    ) -> HTMLResponse:
+        """The reviewer's own standing decisions at ``stage``, newest first."""
+        data = review.data()
+        latest: dict[str, Any] = {}
+        for d in sorted(data.decisions, key=lambda d: d.sequence):
+            if d.stage == STAGES[stage] and d.reviewer == reviewer and not d.consensus:
+                latest[d.record] = d
+        by_id = {r.id: r for r in data.records}
+        rows = [(by_id[d.record], d) for d in sorted(latest.values(), key=lambda d: -d.sequence)]
+        return page(
+            request,
+            "mine.html",
+            status,
+            stage=stage,
+            rows=rows[:MINE_SHOWN],
+            total=len(rows),
+            shown=MINE_SHOWN,
+            reasons=data.protocol.exclusion_reasons,
+            verdicts=VERDICTS,
+            error=error,
+        )
+
+    @app.post("/mine/{stage}", response_model=None)
+    def change(request: Request, stage: str, form: Annotated[DecisionForm, Form()]) -> Response:
+        return log_decision(
+            request,
+            stage,
+            form,
+            resolve=False,
+            refused=lambda who, at, error: mine_page(request, who, at, error, 409),
+            then="/mine/{stage}",
         )
 
     @app.get("/stats/{stage}", response_model=None)
