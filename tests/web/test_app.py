@@ -8,10 +8,11 @@ import re
 import threading
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from sysreview import Review
-from sysreview.web import create_app
+from sysreview.web import create_app, main
 
 
 def _client(review_dir: Path, name: str | None = None) -> TestClient:
@@ -170,3 +171,9 @@ def test_a_reviewer_changes_a_decision_and_the_history_stays(review_dir: Path) -
         mine = [(d.record, d.verdict) for d in review.data().decisions if d.reviewer == "ann"]
         assert review.conflicts() == []  # ann now agrees with bob
     assert mine == [("r0", "include"), ("r1", "exclude"), ("r0", "exclude")]
+
+
+def test_the_server_command_names_a_missing_review(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--review", str(tmp_path)])
+    assert exit_.value.code == 2

@@ -1,4 +1,5 @@
-"""Routes: sign in, screen (title/abstract and full text), conflicts, agreement.
+"""Routes: sign in, screen (title/abstract and full text), my decisions (to change
+one), conflicts, agreement.
 
 Thin by design: every rule (blinding, two independent decisions, reasons at full
 text, who may resolve) is the facade's, and its errors are shown as they are.  Pages
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
@@ -53,14 +54,14 @@ def create_app(directory: str | Path) -> FastAPI:
         review.close()
 
     app = FastAPI(title="sysreview", lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.state.review = review
+    title = review.data().review.title  # read once: every page shows it
 
     def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return _TEMPLATES.TemplateResponse(
             request,
             template,
             {
-                "title": review.data().review.title,
+                "title": title,
                 "reviewer": request.cookies.get(COOKIE),
                 "stage_names": STAGE_NAMES,
                 **context,
@@ -284,8 +285,6 @@ def _stage(value: str) -> str:
     """``ta`` or ``ft`` (the long names are accepted too); anything else is a 404."""
     short = {v: k for k, v in STAGES.items()}.get(value, value)
     if short not in STAGES:
-        from fastapi import HTTPException
-
         raise HTTPException(404, f"no screening stage {value!r} (ta or ft)")
     return short
 
@@ -295,9 +294,8 @@ def _totals(review: Review, stage: str) -> Any:
 
 
 def _message(error: SysreviewError) -> str:
-    hint = getattr(error, "hint", None)
     text = str(error)
-    return f"{text} ({hint})" if hint and hint not in text else text
+    return f"{text} ({error.hint})" if error.hint and error.hint not in text else text
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -311,7 +309,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     try:
-        root = Review.find(args.review).root
+        with Review.find(args.review) as found:
+            root = found.root
     except SysreviewError as error:
         parser.exit(2, f"sysreview-web: {error}\n")
     print(f"serving the review in {root} at http://{args.host}:{args.port}/")
