@@ -375,3 +375,16 @@ def test_the_queue_says_when_nothing_ranks_it_yet(
     assert out.startswith("[r0] Trial 0") and "(import order: nothing to rank by yet" in out
     assert main([*args, "--order", "import"]) == 0
     assert "import order: nothing" not in capsys.readouterr().out
+
+
+def test_reviewers_who_shared_no_record_are_not_a_pair(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url) as review:
+        review.decide("r0", "include", reviewer="ann")
+        review.decide("r0", "include", reviewer="bob")
+        review.decide("r1", "exclude", reviewer="bob")
+        review.decide("r1", "exclude", reviewer="cat")  # ann and cat share no record
+        pairs = review.agreement().pairs
+    assert [(p.raters, p.items, p.percent) for p in pairs] == [
+        (("ann", "bob"), 1, 1.0),
+        (("bob", "cat"), 1, 1.0),
+    ]

@@ -163,8 +163,9 @@ class StageAgreement:
 
 
 def agreement(data: ReviewData, stage: Stage) -> StageAgreement:
-    """Cohen's kappa per reviewer pair, Fleiss' kappa (or Gwet's AC1 when reviewers
-    per record vary) over all, and conflicts counted by the exclusion reason given."""
+    """Cohen's kappa per reviewer pair that decided a record in common, Fleiss' kappa
+    (or Gwet's AC1 when reviewers per record vary) over all, and conflicts counted by
+    the exclusion reason given."""
     ratings: list[dict[str, str]] = []
     by_reason: dict[str, int] = {}
     for decisions in _log(data, stage).values():
@@ -176,7 +177,11 @@ def agreement(data: ReviewData, stage: Stage) -> StageAgreement:
                     key = d.reason or "(no reason given)"
                     by_reason[key] = by_reason.get(key, 0) + 1
     reviewers = sorted({r for item in ratings for r in item})
-    pairs = tuple(cohen_kappa(ratings, a, b) for a, b in combinations(reviewers, 2))
+    pairs = tuple(
+        agreed
+        for a, b in combinations(reviewers, 2)
+        if (agreed := cohen_kappa(ratings, a, b)).items > 0  # pairs that shared a record
+    )
     overall = _overall(ratings) if len(reviewers) > 2 else (pairs[0] if pairs else None)
     return StageAgreement(stage, pairs, overall, dict(sorted(by_reason.items())))
 
