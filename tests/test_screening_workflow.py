@@ -266,6 +266,16 @@ def test_screen_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main([*rev, "screen", "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["totals"]["included"] == 1 and stats["pairs"][0]["kappa"] == 0.0
+    stopping = stats["stopping"]
+    assert (stopping["screened"], stopping["found"], stopping["candidates"]) == (1, 1, 6)
+    assert [r["rule"] for r in stopping["rules"]][:2] == [
+        "buscar(recall 0.95, confidence 0.95)",
+        "50 irrelevant in a row",
+    ]
+    assert main([*rev, "screen", "stats"]) == 0
+    shown = capsys.readouterr().out
+    assert "stopping: 1 of 6 records screened, 1 relevant; recall is at least" in shown
+    assert "buscar(recall 0.95, confidence 0.95): not stopped in 1 records" in shown
 
 
 def test_next_record_is_the_one_most_likely_relevant(tmp_path: Path) -> None:
@@ -388,3 +398,31 @@ def test_reviewers_who_shared_no_record_are_not_a_pair(tmp_path: Path, db_url: s
         (("ann", "bob"), 1, 1.0),
         (("bob", "cat"), 1, 1.0),
     ]
+
+
+def test_stopping_reads_the_log_in_the_order_records_were_first_decided(
+    tmp_path: Path, db_url: str
+) -> None:
+    from sysreview.screening import DEFAULT_RULES, recall_lower_bound
+
+    with _review(tmp_path, db_url, n=80) as review:
+        nothing = review.stopping()
+        assert (nothing.screened, nothing.found, nothing.estimated_recall) == (0, 0, 0.0)
+        assert not any(rule.stopped for rule in nothing.rules)
+        review.decide("r10", "include", reviewer="ann")  # first decided: a conflict ...
+        for i in range(10):
+            review.decide(f"r{i}", "include", reviewer="ann")
+        for i in range(11, 66):
+            review.decide(f"r{i}", "exclude", reviewer="ann")
+        review.decide("r10", "exclude", reviewer="bob")
+        review.decide("r10", "exclude", reviewer="cat", resolve=True)  # ... resolved out
+        status = review.stopping()
+        with pytest.raises(WorkflowError, match="stage 'abstract'"):
+            review.stopping("abstract")
+    expected = [0] + [1] * 10 + [0] * 55
+    assert (status.candidates, status.screened, status.found) == (80, 66, 10)
+    assert status.estimated_recall == recall_lower_bound(expected, 80) > 0.5
+    assert status.rules == tuple(rule.evaluate(expected, 80) for rule in DEFAULT_RULES)
+    fifty = next(p for p in status.rules if p.rule == "50 irrelevant in a row")
+    assert (fifty.stopped, fifty.screened) == (True, 61)
+    assert status.to_dict()["rules"][0]["rule"].startswith("buscar")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
@@ -26,6 +26,9 @@ from .model import Decision, DuplicatePair, PrismaCounts, Record, ReviewData, Re
 from .prisma import Finding, StageTotals
 from .screening import _workflow as workflow
 from .store import Store, sqlite_url
+
+if TYPE_CHECKING:
+    from .screening._priority import StoppingStatus
 
 T = TypeVar("T")
 
@@ -376,6 +379,15 @@ class Review:
 
     def conflicts(self, stage: str = "title_abstract") -> list[workflow.Position]:
         return workflow.conflicts(self.data(), stage)  # type: ignore[arg-type]
+
+    def stopping(self, stage: str = "title_abstract") -> StoppingStatus:
+        """Whether screening at ``stage`` may stop: the recall the decisions so far
+        support (buscar, 95 % confidence) and what each stopping rule says."""
+        from .screening._priority import stopping_status
+
+        if stage not in workflow.STAGES:
+            raise WorkflowError(f"stage {stage!r} is not one of {', '.join(workflow.STAGES)}")
+        return stopping_status(self.data(), stage)
 
     def agreement(self, stage: str = "title_abstract") -> workflow.StageAgreement:
         return workflow.agreement(self.data(), stage)  # type: ignore[arg-type]

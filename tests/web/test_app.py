@@ -75,6 +75,9 @@ def test_screening_is_blinded_and_conflicts_go_to_a_third_reviewer(review_dir: P
 
     stats = cat.get("/stats/ta").text
     assert "ann &amp; bob" in stats and "0.0%" in stats  # one record, they disagreed
+    stopping = re.search(r'data-testid="stopping">(.*?)</p>', stats, re.S)
+    assert stopping is not None and "1 of 6 records screened" in " ".join(stopping.group(1).split())
+    assert "50 irrelevant in a row</td>" in stats and "go on" in stats
     with Review.open(review_dir) as review:
         log = [(d.reviewer, d.verdict, d.consensus) for d in review.data().decisions]
         totals = review.status().stages[0]

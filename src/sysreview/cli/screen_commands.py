@@ -180,15 +180,18 @@ def conflicts(ctx: click.Context, stage: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def stats(ctx: click.Context, stage: str, as_json: bool) -> None:
-    """Progress, conflicts and agreement (Cohen's kappa per pair, Fleiss or Gwet overall)."""
+    """Progress, conflicts, agreement (Cohen's kappa per pair, Fleiss or Gwet overall)
+    and whether screening may stop (the recall buscar supports, and each stopping rule)."""
     with review_commands.open_review(ctx) as review:
         totals = next(t for t in review.status().stages if t.stage == _stage(stage))
         agreement = review.agreement(_stage(stage))
+        stopping = review.stopping(_stage(stage))
     body = {
         "totals": totals.to_dict(),
         "pairs": [a.to_dict() for a in agreement.pairs],
         "overall": agreement.overall.to_dict() if agreement.overall else None,
         "conflicts_by_reason": agreement.conflicts_by_reason,
+        "stopping": stopping.to_dict(),
     }
     if as_json:
         click.echo(json.dumps(body, indent=2))
@@ -203,6 +206,13 @@ def stats(ctx: click.Context, stage: str, as_json: bool) -> None:
         kappa = "undefined" if a.kappa is None else f"{a.kappa:.3f}"
         click.echo(f"  {' & '.join(a.raters)}: {a.items} records, agreement {a.percent:.1%}, "
                    f"kappa {kappa}, AC1 {a.ac1 if a.ac1 is None else round(a.ac1, 3)}")  # fmt: skip
+    click.echo(
+        f"stopping: {stopping.screened} of {stopping.candidates} records screened, "
+        f"{stopping.found} relevant; recall is at least {stopping.estimated_recall:.1%} "
+        "(95% confidence, buscar)"
+    )
+    for point in stopping.rules:
+        click.echo(f"  {point.summary()}")
 
 
 def register(group: click.Group) -> None:

@@ -27,7 +27,8 @@ from ._features import FeatureConfig, Features, criteria_without_notes, featuriz
 from ._fusion import FusionConfig, FusionRanker
 from ._rank import UNLABELLED
 from ._simulate import DEFAULT_MODEL, ModelConfig, model_config, with_embeddings
-from ._workflow import _log, candidates
+from ._stopping import DEFAULT_RULES, StoppingRule, StopPoint, recall_lower_bound
+from ._workflow import _log, candidates, positions
 
 
 def criteria_text(data: ReviewData) -> str:
@@ -184,3 +185,59 @@ def replay(data: ReviewData, stage: Stage, model: str, seed: int = 0) -> FusionR
         label = _relevant(log[decision.record])
         ranker.credit([w in decision.ranked_first_by for w in config.ranker.grid], label)
     return ranker
+
+
+@dataclass(frozen=True)
+class StoppingStatus:
+    """Whether screening at a stage may stop: the decisions so far, read in the order
+    the records were first decided, against each stopping rule.
+
+    ``estimated_recall`` is the recall a hypergeometric test (buscar) supports at 95 %
+    confidence now; each of ``rules`` says whether it has fired and where.  A record
+    counts as relevant when its standing verdict is include or maybe, or, while it
+    waits for a second decision or a resolution, when anyone included it.
+    """
+
+    stage: Stage
+    candidates: int
+    screened: int
+    found: int
+    estimated_recall: float
+    rules: tuple[StopPoint, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "candidates": self.candidates,
+            "screened": self.screened,
+            "found": self.found,
+            "estimated_recall": self.estimated_recall,
+            "rules": [r.to_dict() for r in self.rules],
+        }
+
+
+def stopping_status(
+    data: ReviewData, stage: Stage, rules: Iterable[StoppingRule] = DEFAULT_RULES
+) -> StoppingStatus:
+    """Where ``stage`` stands against the stopping rules (see :class:`StoppingStatus`)."""
+    log = _log(data, stage)
+    standing = {p.record: p.verdict for p in positions(data, stage)}
+    screened = sorted(
+        (r for r in standing if log.get(r)), key=lambda r: min(d.sequence for d in log[r])
+    )
+    labels = np.array(
+        [
+            _relevant(log[r]) if standing[r] is None else int(standing[r] != "exclude")
+            for r in screened
+        ],
+        dtype=np.int64,
+    )
+    n = len(standing)
+    return StoppingStatus(
+        stage=stage,
+        candidates=n,
+        screened=len(screened),
+        found=int(labels.sum()),
+        estimated_recall=recall_lower_bound(labels, n) if n else 1.0,
+        rules=tuple(rule.evaluate(labels, n) for rule in rules) if n else (),
+    )

@@ -51,10 +51,10 @@ class StopPoint:
         return {**asdict(self), "met_target": self.met_target}
 
     def summary(self) -> str:
-        where = f"stopped after {self.screened}" if self.stopped else "never stopped"
+        where = "stopped after" if self.stopped else "not stopped in"
         actual = "" if self.recall is None else f", achieved recall {self.recall:.3f}"
         return (
-            f"{self.rule}: {where} records, {self.found} relevant found, "
+            f"{self.rule}: {where} {self.screened} records, {self.found} relevant found, "
             f"estimated recall >= {self.estimated_recall:.3f}{actual}"
         )
 

@@ -1,5 +1,5 @@
 """Routes: sign in, screen (title/abstract and full text), my decisions (to change
-one), conflicts, agreement.
+one), conflicts, agreement and when to stop.
 
 Thin by design: every rule (blinding, two independent decisions, reasons at full
 text, who may resolve) is the facade's, and its errors are shown as they are.  Pages
@@ -269,13 +269,13 @@ def create_app(directory: str | Path) -> FastAPI:
         if signed_in(request) is None:
             return to_signin()
         stage = _stage(stage)
-        agreement = review.agreement(STAGES[stage])
         return page(
             request,
             "stats.html",
             stage=stage,
             totals=_totals(review, stage),
-            agreement=agreement,
+            agreement=review.agreement(STAGES[stage]),
+            stopping=review.stopping(STAGES[stage]),
         )
 
     return app
