@@ -180,3 +180,34 @@ def test_the_server_command_names_a_missing_review(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["--review", str(tmp_path)])
     assert exit_.value.code == 2
+
+
+def test_uncertain_duplicate_pairs_are_judged_in_the_browser_pages(tmp_path: Path) -> None:
+    from sysreview.dedup import read_csv
+    from sysreview.model import replace
+
+    from ..dedup.conftest import benchmark
+
+    with Review.init(tmp_path / "rev") as review:
+        records = tuple(
+            replace(r, source_file=None) for r in read_csv(benchmark("rathbone_respiratory"))
+        )
+        review.save(replace(review.data(), records=records))
+        review.deduplicate()
+        queue = review.duplicate_queue()
+    client = _client(tmp_path / "rev", "per")
+    page = client.get("/duplicates").text
+    assert f"{len(queue)} uncertain pairs waiting" in page
+    top = queue[0]
+    assert f'data-pair="{top.a} {top.b}"' in page
+    judged = client.post("/duplicates", data={"a": top.a, "b": top.b, "verdict": "distinct"})
+    assert judged.status_code == 200
+    assert f"{len(queue) - 1} uncertain pairs waiting · 1 judged" in judged.text
+    assert f'data-pair="{top.a} {top.b}"' not in judged.text
+    refused = client.post("/duplicates", data={"a": top.a, "b": "nope", "verdict": "same"})
+    assert refused.status_code == 409 and 'role="alert"' in refused.text
+    odd = client.post("/duplicates", data={"a": top.a, "b": top.b, "verdict": "maybe"})
+    assert odd.status_code == 409 and "is not same or distinct" in odd.text
+    with Review.open(tmp_path / "rev") as review:
+        people = [p for p in review.data().duplicate_pairs if p.reviewer == "per"]
+    assert [(p.a, p.b, p.status) for p in people] == [(top.a, top.b, "distinct")]

@@ -1,5 +1,5 @@
 """Routes: sign in, screen (title/abstract and full text), my decisions (to change
-one), conflicts, agreement and when to stop.
+one), conflicts, agreement and when to stop, and the uncertain duplicate pairs.
 
 Thin by design: every rule (blinding, two independent decisions, reasons at full
 text, who may resolve) is the facade's, and its errors are shown as they are.  Pages
@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
 from .. import screening
-from ..errors import SysreviewError
+from ..errors import SysreviewError, WorkflowError
 from ..review import Review
 
 COOKIE = "sysreview_reviewer"
@@ -33,6 +33,7 @@ STAGES = {"ta": "title_abstract", "ft": "full_text"}
 STAGE_NAMES = {"ta": "Title and abstract", "ft": "Full text"}
 VERDICTS = ("include", "maybe", "exclude")
 MINE_SHOWN = 200  # the newest of a reviewer's decisions listed for changing
+PAIRS_SHOWN = 20  # uncertain duplicate pairs shown at a time
 _TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
@@ -263,6 +264,45 @@ def create_app(directory: str | Path) -> FastAPI:
             refused=lambda who, at, error: mine_page(request, who, at, error, 409),
             then="/mine/{stage}",
         )
+
+    @app.get("/duplicates", response_model=None)
+    def duplicates(request: Request, done: int = 0) -> Response:
+        if signed_in(request) is None:
+            return to_signin()
+        return duplicates_page(request, done=done)
+
+    def duplicates_page(
+        request: Request, *, done: int = 0, error: str | None = None, status: int = 200
+    ) -> HTMLResponse:
+        """The uncertain pairs deduplication left for a person, most similar first."""
+        queue = review.duplicate_queue()
+        records = {r.id: r for r in review.data().records}
+        pairs = [(p, records[p.a], records[p.b]) for p in queue[:PAIRS_SHOWN]]
+        return page(
+            request,
+            "duplicates.html",
+            status,
+            pairs=pairs,
+            waiting=len(queue),
+            done=done,
+            error=error,
+        )
+
+    @app.post("/duplicates", response_model=None)
+    def judge(
+        request: Request, a: Annotated[str, Form()], b: Annotated[str, Form()],
+        verdict: Annotated[str, Form()], done: Annotated[int, Form()] = 0,
+    ) -> Response:  # fmt: skip
+        reviewer = signed_in(request)
+        if reviewer is None:
+            return to_signin()
+        try:
+            if verdict not in ("same", "distinct"):
+                raise WorkflowError(f"verdict {verdict!r} is not same or distinct")
+            review.judge_duplicates(a, b, same=verdict == "same", reviewer=reviewer)
+        except SysreviewError as error:
+            return duplicates_page(request, done=done, error=_message(error), status=409)
+        return RedirectResponse(f"/duplicates?done={done + 1}", status_code=303)
 
     @app.get("/stats/{stage}", response_model=None)
     def stats(request: Request, stage: str) -> Response:
