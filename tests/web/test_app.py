@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from sysreview import Review
 from sysreview.web import create_app, main
+from sysreview.web.app import COOKIE
 
 
 def _client(review_dir: Path, name: str | None = None) -> TestClient:
@@ -211,3 +212,41 @@ def test_uncertain_duplicate_pairs_are_judged_in_the_browser_pages(tmp_path: Pat
     with Review.open(tmp_path / "rev") as review:
         people = [p for p in review.data().duplicate_pairs if p.reviewer == "per"]
     assert [(p.a, p.b, p.status) for p in people] == [(top.a, top.b, "distinct")]
+
+
+def test_a_cookie_edited_into_another_name_signs_nobody_in(review_dir: Path) -> None:
+    client = _client(review_dir, "ann")
+    assert client.get("/screen/ta", follow_redirects=False).status_code == 200
+    signed = client.cookies.get(COOKIE, "")
+    assert signed.startswith("YW5u.")  # base64 of "ann", then its HMAC
+    other = _client(review_dir, "bob").cookies.get(COOKIE, "")  # another process's key
+    for forged in ("bob", "Ym9i" + signed[4:], other, "", "!!!.x"):
+        client.cookies.clear()
+        client.cookies.set(COOKIE, forged)
+        response = client.get("/screen/ta", follow_redirects=False)
+        assert (response.status_code, response.headers["location"]) == (303, "/signin")
+
+
+def test_the_team_passphrase_guards_sign_in(review_dir: Path) -> None:
+    client = TestClient(create_app(review_dir, passphrase="graded activity"))
+    assert 'name="team_passphrase"' in client.get("/signin").text
+    wrong = client.post("/signin", data={"name": "ann", "team_passphrase": "guess"})
+    assert wrong.status_code == 401 and "not the team&#39;s passphrase" in wrong.text
+    assert client.get("/screen/ta", follow_redirects=False).status_code == 303
+    right = client.post(
+        "/signin",
+        data={"name": "ann", "team_passphrase": "graded activity"},
+        follow_redirects=False,
+    )
+    assert right.status_code == 303
+    assert client.get("/screen/ta", follow_redirects=False).status_code == 200
+
+
+def test_without_a_passphrase_the_server_stays_on_loopback(
+    review_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SYSREVIEW_WEB_PASSPHRASE", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        main(["--review", str(review_dir), "--host", "0.0.0.0"])
+    assert exit_.value.code == 2
+    assert "set SYSREVIEW_WEB_PASSPHRASE to serve on 0.0.0.0" in capsys.readouterr().err

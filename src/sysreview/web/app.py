@@ -6,13 +6,19 @@ text, who may resolve) is the facade's, and its errors are shown as they are.  P
 are rendered on the server and every change is a form POST answered by a redirect,
 so the app works without JavaScript and a reload never repeats a decision.
 
-Who is screening is a name kept in a cookie: there are no passwords yet, so the app
-listens on 127.0.0.1 unless told otherwise.
+Who is screening is a name in a signed cookie.  There are no personal passwords yet:
+a team passphrase ($SYSREVIEW_WEB_PASSPHRASE) guards sign-in, and without one the
+server listens only on a loopback address.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
+import os
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -45,9 +51,18 @@ class DecisionForm(BaseModel):
     reason: str = ""
 
 
-def create_app(directory: str | Path) -> FastAPI:
-    """The web app for the review in ``directory`` (opened once, closed on shutdown)."""
+def create_app(
+    directory: str | Path, *, passphrase: str | None = None, secret: bytes | None = None
+) -> FastAPI:
+    """The web app for the review in ``directory`` (opened once, closed on shutdown).
+
+    ``passphrase``, when given, is the team's: signing in needs it.  The cookie that
+    says who is signed in carries an HMAC under ``secret`` (random per process unless
+    given; give the same one to every worker), so nobody can edit it into another
+    reviewer's name.
+    """
     review = Review.open(directory)
+    key = secret or secrets.token_bytes(32)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -63,16 +78,16 @@ def create_app(directory: str | Path) -> FastAPI:
             template,
             {
                 "title": title,
-                "reviewer": request.cookies.get(COOKIE),
+                "reviewer": signed_in(request),
                 "stage_names": STAGE_NAMES,
+                "passphrase": passphrase is not None,
                 **context,
             },
             status_code=status,
         )
 
     def signed_in(request: Request) -> str | None:
-        name = request.cookies.get(COOKIE, "").strip()
-        return name or None
+        return _verified(request.cookies.get(COOKIE, ""), key)
 
     def to_signin() -> RedirectResponse:
         return RedirectResponse("/signin", status_code=303)
@@ -83,20 +98,30 @@ def create_app(directory: str | Path) -> FastAPI:
             return to_signin()
         return RedirectResponse("/screen/ta", status_code=303)
 
+    def signin_page(request: Request, status: int = 200, error: str | None = None) -> HTMLResponse:
+        known = sorted({d.reviewer for d in review.data().decisions})
+        return page(request, "signin.html", status, known=known, error=error)
+
     @app.get("/signin", response_class=HTMLResponse)
     def signin_form(request: Request) -> HTMLResponse:
-        known = sorted({d.reviewer for d in review.data().decisions})
-        return page(request, "signin.html", known=known, error=None)
+        return signin_page(request)
 
     @app.post("/signin", response_model=None)
-    def signin(request: Request, name: str = Form("")) -> Response:
+    def signin(
+        request: Request,
+        name: Annotated[str, Form()] = "",
+        team_passphrase: Annotated[str, Form()] = "",
+    ) -> Response:
         name = " ".join(name.split())
         if not name or len(name) > 80:
-            known = sorted({d.reviewer for d in review.data().decisions})
             error = "Give your name (at most 80 characters): it is kept with every decision."
-            return page(request, "signin.html", 400, known=known, error=error)
+            return signin_page(request, 400, error)
+        if passphrase is not None and not hmac.compare_digest(
+            team_passphrase.encode(), passphrase.encode()
+        ):
+            return signin_page(request, 401, "That is not the team's passphrase.")
         response = RedirectResponse("/screen/ta", status_code=303)
-        response.set_cookie(COOKIE, name, httponly=True, samesite="strict")
+        response.set_cookie(COOKIE, _signed(name, key), httponly=True, samesite="strict")
         return response
 
     @app.post("/signout")
@@ -321,6 +346,25 @@ def create_app(directory: str | Path) -> FastAPI:
     return app
 
 
+def _signed(name: str, key: bytes) -> str:
+    """``name`` with its HMAC-SHA256 under ``key`` (what the cookie holds)."""
+    raw = name.encode()
+    tag = hmac.new(key, raw, hashlib.sha256).hexdigest()
+    return f"{base64.urlsafe_b64encode(raw).decode()}.{tag}"
+
+
+def _verified(cookie: str, key: bytes) -> str | None:
+    """The name in a cookie made by :func:`_signed` under ``key``, else None."""
+    encoded, _, tag = cookie.partition(".")
+    try:
+        raw = base64.urlsafe_b64decode(encoded.encode())
+        name = raw.decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    expected = hmac.new(key, raw, hashlib.sha256).hexdigest()
+    return name if name and hmac.compare_digest(tag, expected) else None
+
+
 def _stage(value: str) -> str:
     """``ta`` or ``ft`` (the long names are accepted too); anything else is a 404."""
     short = {v: k for k, v in STAGES.items()}.get(value, value)
@@ -340,7 +384,11 @@ def _message(error: SysreviewError) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """``sysreview-web [--review DIR] [--host 127.0.0.1] [--port 8000]``: serve the
-    review in DIR (default: the working directory or its parents)."""
+    review in DIR (default: the working directory or its parents).
+
+    $SYSREVIEW_WEB_PASSPHRASE, when set, is the passphrase every reviewer signs in
+    with; without it the server listens only on a loopback address.
+    """
     import uvicorn
 
     parser = argparse.ArgumentParser(prog="sysreview-web", description=main.__doc__)
@@ -348,10 +396,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
+    passphrase = os.environ.get("SYSREVIEW_WEB_PASSPHRASE") or None
+    if passphrase is None and args.host not in ("127.0.0.1", "localhost", "::1"):
+        parser.exit(
+            2,
+            f"sysreview-web: set SYSREVIEW_WEB_PASSPHRASE to serve on {args.host}: without "
+            "it anyone who reaches the address could sign in under any name\n",
+        )
     try:
         with Review.find(args.review) as found:
             root = found.root
     except SysreviewError as error:
         parser.exit(2, f"sysreview-web: {error}\n")
     print(f"serving the review in {root} at http://{args.host}:{args.port}/")
-    uvicorn.run(create_app(root), host=args.host, port=args.port, log_level="warning")
+    app = create_app(root, passphrase=passphrase)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
