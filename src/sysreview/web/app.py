@@ -98,9 +98,11 @@ def create_app(
             return to_signin()
         return RedirectResponse("/screen/ta", status_code=303)
 
-    def signin_page(request: Request, status: int = 200, error: str | None = None) -> HTMLResponse:
+    def signin_page(
+        request: Request, status: int = 200, error: str | None = None, name: str = ""
+    ) -> HTMLResponse:
         known = sorted({d.reviewer for d in review.data().decisions})
-        return page(request, "signin.html", status, known=known, error=error)
+        return page(request, "signin.html", status, known=known, error=error, name=name)
 
     @app.get("/signin", response_class=HTMLResponse)
     def signin_form(request: Request) -> HTMLResponse:
@@ -119,7 +121,7 @@ def create_app(
         if passphrase is not None and not hmac.compare_digest(
             team_passphrase.encode(), passphrase.encode()
         ):
-            return signin_page(request, 401, "That is not the team's passphrase.")
+            return signin_page(request, 401, "That is not the team's passphrase.", name)
         response = RedirectResponse("/screen/ta", status_code=303)
         response.set_cookie(COOKIE, _signed(name, key), httponly=True, samesite="strict")
         return response
