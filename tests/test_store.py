@@ -131,3 +131,41 @@ def test_an_older_database_is_migrated_with_its_data(db_url: str) -> None:
         assert data.records == (model.Record("x", None, title="A trial"),)
     finally:
         store.dispose()
+
+
+def test_concurrent_whole_review_writers_wait_for_each_other(db_url: str) -> None:
+    """Two writers each adding notes by read-modify-write, at the same moments: every
+    note lands (none overwritten) and no deadlock, although each write deletes and
+    re-inserts every row."""
+    import threading
+
+    first = Store.open(db_url)
+    first.replace(small_review())
+    first.dispose()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def write(who: str) -> None:
+        store = Store.open(db_url)
+        try:
+            barrier.wait(timeout=30)
+            for i in range(8):
+                note = model.Note(id=f"{who}{i}", subject="test", text=who)
+                store.update(lambda data, n=note: model.replace(data, notes=(*data.notes, n)))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            store.dispose()
+
+    threads = [threading.Thread(target=write, args=(who,)) for who in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    store = Store.open(db_url)
+    try:
+        ids = {n.id for n in store.read().notes}
+        assert {f"{w}{i}" for w in "ab" for i in range(8)} <= ids
+    finally:
+        store.dispose()

@@ -51,16 +51,13 @@ class Store:
     ) -> model.ReviewData:
         """Read the review, apply ``change`` and store its result, in one transaction.
 
-        The review's row is locked first (``FOR UPDATE`` on PostgreSQL; decisions take
-        it ``FOR SHARE``), so a read-modify-write never overwrites what another user
-        logged in between: it waits for them, and they for it.  ``change`` may raise to
-        leave everything as it was.
+        The writer's lock is taken first (:func:`_lock_writer`), so a read-modify-write
+        never overwrites what another user logged in between: it waits for them, and
+        they for it.  ``change`` may raise to leave everything as it was.
         """
         try:
             with self.engine.begin() as connection:
                 _lock_writer(connection)
-                review = TABLES["review"]
-                connection.execute(sa.select(review.c.pk).with_for_update())
                 data = change(self._read(connection) if read else _EMPTY)
                 for table in reversed(metadata.sorted_tables):
                     if table.name in TABLES:
@@ -85,22 +82,14 @@ class Store:
     ) -> model.Decision:
         """Log one decision in one transaction, without rewriting the review.
 
-        The review's row is share-locked (a whole-review ``update`` waits for the
-        decision) and the record's row locked (``SELECT ... FOR UPDATE`` on PostgreSQL), so
-        two reviewers deciding the same record at the same moment are serialised:
-        ``check`` sees the other's decision, and neither is lost.  (SQLite, the
-        single-user default, serialises writers by locking the whole file.)  The
-        decision gets the next ``sequence``.
+        The writer's lock is taken first (:func:`_lock_writer`), so two reviewers
+        deciding the same record at the same moment are serialised: ``check`` sees the
+        other's decision, neither is lost, and each gets its own next ``sequence``.
         """
         decisions = TABLES["decisions"]
-        records = TABLES["records"]
         try:
             with self.engine.begin() as connection:
                 _lock_writer(connection)
-                connection.execute(sa.select(TABLES["review"].c.pk).with_for_update(read=True))
-                connection.execute(
-                    sa.select(records.c.id).where(records.c.id == decision.record).with_for_update()
-                )
                 check(self._read(connection))
                 last = connection.execute(
                     sa.select(sa.func.max(decisions.c.sequence), sa.func.max(decisions.c.position))
@@ -153,13 +142,23 @@ class Store:
         return all(n == 0 for n in self.counts().values())
 
 
+#: the PostgreSQL advisory lock every writer of a review's database holds
+WRITER_LOCK = 0x5359_5352_4556  # "SYSREV"
+
+
 def _lock_writer(connection: sa.Connection) -> None:
-    """On SQLite, take the write lock before reading (``BEGIN IMMEDIATE``), so a
-    read-modify-write cannot interleave with another writer's: SQLite has no row
-    locks, and its default transactions only lock at the first write.  PostgreSQL
-    takes row locks instead (``FOR UPDATE`` / ``FOR SHARE`` in the callers)."""
+    """One writer at a time, taken before reading, so a read-modify-write cannot
+    interleave with another writer's.  Readers are never blocked.
+
+    SQLite: ``BEGIN IMMEDIATE`` (it has no row locks, and its default transactions
+    only lock at the first write).  PostgreSQL: a transaction-scoped advisory lock.
+    A row lock would not do: a whole-review write deletes and re-inserts every row,
+    so a writer waiting on the old row would find it gone and go on unlocked.
+    """
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITER_LOCK)))
 
 
 _EMPTY = model.ReviewData(review=model.ReviewInfo(id="", title=""))
