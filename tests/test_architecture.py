@@ -50,9 +50,10 @@ PURE = {"model", "errors", "_fields"}
 RULES = {
     "model": set(),
     "_fields": {"errors"},
-    "integrity": {"model"},
+    # ... and whether RoB 2's answers fit the judgement (appraisal's algorithms)
+    "integrity": {"model", "appraisal"},
     "prisma": {"model"},
-    "appraisal": set(),
+    "appraisal": {"errors", "model"},
     "bundle": PURE | {"integrity"},
     "store": PURE,
     # the report shows what every stage computes
@@ -70,6 +71,7 @@ RULES = {
         "screening",
         "grade",
         "embed",
+        "appraisal",
     },
     # the web app: the facade, and the screening helpers that mark the protocol's words
     "web": {"review", "errors", "screening"},

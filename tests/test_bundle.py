@@ -151,3 +151,21 @@ def test_dates_stay_text(tmp_path: Path) -> None:
 def test_not_a_bundle(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="not a sysreview bundle"):
         read_bundle(tmp_path)
+
+
+def test_rob2_answers_that_do_not_fit_name_the_row_and_field(tmp_path: Path) -> None:
+    bundle = _written(tmp_path)
+    path = bundle / "risk_of_bias.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    # a RoB 2 row whose answers say "not concealed" (high) but is judged low, no reason
+    rows.append("smith2018,rob2,randomisation_process,low,,,ann,false,1.1=Y 1.2=N 1.3=N,,")
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="proposes 'high'") as err:
+        read_bundle(bundle)
+    assert (err.value.line, err.value.field) == (len(rows) + 1, "judgement")
+    _edit(path, "1.1=Y 1.2=N 1.3=N", "1.1=Y 1.2=X 1.3=N")
+    with pytest.raises(ParseError, match="X") as err:
+        read_bundle(bundle)
+    assert (err.value.line, err.value.field) == (len(rows) + 1, "answers")
+    _edit(path, "1.1=Y 1.2=X 1.3=N", "1.1=Y 1.2=Y 1.3=N")
+    assert read_bundle(bundle).risk_of_bias[-1].answers == "1.1=Y 1.2=Y 1.3=N"

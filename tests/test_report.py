@@ -319,3 +319,30 @@ def test_an_analysis_with_study_data_is_recomputed_drawn_and_funnelled(tmp_path:
     forest_svg = (tmp_path / "figures" / "en-forest-rtw-12.svg").read_text(encoding="utf-8")
     assert "t00" in forest_svg and "Heterogeneity: Tau" in forest_svg
     assert (tmp_path / "figures" / "en-funnel-rtw-12.png").stat().st_size > 10_000
+
+
+def test_rob2_judgements_show_their_domains_and_signalling_answers(tmp_path: Path) -> None:
+    from sysreview.model import RobAssessment, replace
+
+    from .factories import small_review
+
+    data = small_review()
+    rob2 = RobAssessment(
+        "smith2018",
+        "rob2",
+        "randomisation_process",
+        "low",
+        "Central randomisation",
+        answers="1.1=Y 1.2=Y 1.3=N",
+    )
+    data = replace(data, risk_of_bias=(*data.risk_of_bias, rob2))
+    doc = build_report(data, "en", tmp_path)
+    table = next(t for t in doc.tables() if t.header[-1] == "Support for judgement")
+    cells = [[b.plain(c) for c in row] for row in table.rows]
+    assert [
+        "Smith 2018",
+        "Bias arising from the randomisation process",
+        "low",
+        "Central randomisation (1.1=Y 1.2=Y 1.3=N)",
+    ] in cells
+    assert any(row[1] == "Allocation concealment" for row in cells)  # RoB 1's names still

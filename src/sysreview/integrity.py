@@ -1,4 +1,5 @@
-"""Whole-review integrity: unique identifiers and references that point somewhere.
+"""Whole-review integrity: unique identifiers, references that point somewhere, and
+risk-of-bias judgements that fit their tool's signalling answers.
 
 Pure functions over ``ReviewData``; the bundle reader turns their findings into
 errors naming file and line, and the facade runs them before anything is stored.
@@ -10,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .model import REFERENCES, ReviewData
+from .appraisal.workflow import problem as rob_problem
+from .model import REFERENCES, ReviewData, RobAssessment
 
 #: Where each kind of object lives in ``ReviewData``: collection path -> class name.
 #: ``a.b`` is a nested collection (``protocol.outcomes``); ``a[].b`` one inside each
@@ -94,4 +96,9 @@ def problems(data: ReviewData) -> list[Problem]:
                 if ref is not None and ref not in ids.get(target, set()):
                     message = f"{ref!r} is not the id of any {target.__name__}"
                     found.append(Problem(item, field, message, dangling=True))
+    for item in iter_objects(data):
+        if isinstance(item.obj, RobAssessment):
+            wrong = rob_problem(item.obj)
+            if wrong is not None:
+                found.append(Problem(item, *wrong))
     return found

@@ -353,7 +353,9 @@ class RobAssessment:
     """One risk-of-bias judgement: study × tool × domain (× outcome) × assessor.
 
     ``assessor`` is empty and ``consensus`` true for the agreed judgement a review
-    publishes; individual assessors' judgements carry their name.
+    publishes; individual assessors' judgements carry their name (and ``consensus``
+    false).  With RoB 2's signalling questions answered, ``judgement`` is the
+    algorithm's unless ``support`` says why the assessor departs from it.
     """
 
     study: str
@@ -364,6 +366,14 @@ class RobAssessment:
     outcome: str | None = None
     assessor: str | None = None
     consensus: bool = True
+    #: a tool with signalling questions (RoB 2): the answers the judgement rests on,
+    #: as ``1.1=Y 1.2=PY 1.3=N`` (Y, PY, PN, N, NI or NA)
+    answers: str | None = None
+    #: RoB 2's effect of interest, which sets domain 2's questions: ``assignment``
+    #: (intention to treat; the default) or ``adherence``
+    variant: str | None = None
+    #: when the assessor recorded it (ISO 8601, UTC)
+    assessed_at: str | None = None
 
 
 # --- outcome data and analyses -------------------------------------------------

@@ -19,10 +19,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from . import dedup, grade, ingest, prisma
+from .appraisal import workflow as appraisal_workflow
+from .appraisal.workflow import RobPosition
 from .bundle import read_bundle, write_bundle
 from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError, WorkflowError
 from .integrity import problems
-from .model import Decision, DuplicatePair, PrismaCounts, Record, ReviewData, ReviewInfo, Search
+from .model import (
+    Decision,
+    DuplicatePair,
+    PrismaCounts,
+    Record,
+    ReviewData,
+    ReviewInfo,
+    RobAssessment,
+    Search,
+)
 from .prisma import Finding, StageTotals
 from .screening import _workflow as workflow
 from .store import Store, sqlite_url
@@ -392,6 +403,83 @@ class Review:
     def agreement(self, stage: str = "title_abstract") -> workflow.StageAgreement:
         return workflow.agreement(self.data(), stage)  # type: ignore[arg-type]
 
+    # --- risk of bias ----------------------------------------------------------------
+
+    def assess_risk_of_bias(
+        self,
+        study: str,
+        domain: str,
+        *,
+        assessor: str,
+        tool: str = "rob2",
+        judgement: str | None = None,
+        answers: str | None = None,
+        support: str | None = None,
+        outcome: str | None = None,
+        variant: str | None = None,
+    ) -> RobAssessment:
+        """Log one assessor's independent judgement of one domain (replacing their
+        earlier one), in one transaction; when the protocol's number of assessors
+        agree, it becomes the review's.  RoB 2's signalling answers give the judgement
+        by the tool's algorithm unless ``support`` says why the assessor departs."""
+        fields = {"tool_code": tool, "judgement": judgement, "answers": answers}
+        fields |= {"support": support, "outcome": outcome, "variant": variant}
+        return self._judge_risk_of_bias(study, domain, assessor, False, fields)
+
+    def agree_risk_of_bias(
+        self,
+        study: str,
+        domain: str,
+        judgement: str | None,
+        *,
+        by: str,
+        tool: str = "rob2",
+        answers: str | None = None,
+        support: str | None = None,
+        outcome: str | None = None,
+        variant: str | None = None,
+    ) -> RobAssessment:
+        """Record the team's consensus on one domain (settling a conflict, or
+        replacing an earlier consensus), in one transaction; ``by`` is who settled it."""
+        fields = {"tool_code": tool, "judgement": judgement, "answers": answers}
+        fields |= {"support": support, "outcome": outcome, "variant": variant}
+        return self._judge_risk_of_bias(study, domain, by, True, fields)
+
+    def _judge_risk_of_bias(
+        self, study: str, domain: str, who: str, consensus: bool, fields: dict[str, str | None]
+    ) -> RobAssessment:
+        new = appraisal_workflow.assessment(
+            study=study,
+            domain=domain,
+            assessor=who,
+            consensus=consensus,
+            assessed_at=_now(),
+            **fields,  # type: ignore[arg-type]
+        )
+
+        def change(data: ReviewData) -> tuple[ReviewData, RobAssessment]:
+            _known_study(data, study)
+            if consensus:
+                kept = appraisal_workflow.agree(data.risk_of_bias, new)
+            else:
+                required = data.protocol.screening_reviewers
+                kept = appraisal_workflow.record(data.risk_of_bias, new, required)
+            return replace(data, risk_of_bias=kept), new
+
+        return self.update(change)
+
+    def risk_of_bias_positions(self, tool: str | None = None) -> list[RobPosition]:
+        """Where every judged study × domain (× outcome) stands: awaiting, conflict,
+        settled."""
+        data = self.data()
+        found = appraisal_workflow.positions(data.risk_of_bias, data.protocol.screening_reviewers)
+        return [p for p in found if tool is None or p.tool == tool]
+
+    def risk_of_bias_seen_by(self, assessor: str) -> list[RobAssessment]:
+        """The judgements ``assessor`` may see (blinded to others' until they have
+        judged the same domain themselves)."""
+        return appraisal_workflow.visible(self.data().risk_of_bias, assessor)
+
     # --- GRADE and Summary of Findings --------------------------------------------
 
     def grade_suggest(
@@ -573,6 +661,17 @@ def _first_baseline(data: ReviewData, assessment: str) -> float | None:
             if row.assessment == assessment and row.baseline_risks:
                 return next(iter(row.baseline_risks.values()))
     return None
+
+
+def _known_study(data: ReviewData, study: str) -> None:
+    if not any(s.id == study for s in data.studies):
+        known = ", ".join(s.id for s in data.studies[:8])
+        raise WorkflowError(
+            f"no study {study!r} in this review",
+            hint=f"studies: {known}{', ...' if len(data.studies) > 8 else ''}"
+            if known
+            else "no studies yet",
+        )
 
 
 def _checked(data: ReviewData) -> ReviewData:

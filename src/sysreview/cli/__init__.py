@@ -21,6 +21,7 @@ from . import (
     meta_command,
     report_commands,
     review_commands,
+    rob_commands,
     screen_commands,
     screening_commands,
 )
@@ -48,6 +49,7 @@ dedup_commands.register(cli)
 screen_commands.register(cli)
 screening_commands.register(cli)
 grade_commands.register(cli)
+rob_commands.register(cli)
 report_commands.register(cli)
 
 

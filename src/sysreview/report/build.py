@@ -756,17 +756,22 @@ def _appendices(x: _Builder) -> None:
     x.table(w["excluded"], (w["reference"], w["reason"]), rows, widths=(3, 2))
     rob = [a for a in d.risk_of_bias if a.consensus]
     if rob:
-        from ..appraisal import rob1
+        from ..appraisal.tools import TOOLS
 
         x.add(b.Heading(2, w["rob_support"], "rob-support"))
         labels = {s.id: s.label for s in d.studies}
-        names = {dm.code: (dm.name_nb if x.lang == "nb" else dm.name_en) for dm in rob1.DOMAINS}
+        names = {
+            (spec.code, dm.code): (dm.name_nb if x.lang == "nb" else dm.name_en)
+            for spec in TOOLS.values()
+            for dm in spec.domains
+        }
         judged = [
             (
                 b.text(labels.get(a.study, a.study)),
-                b.text(names.get(a.domain, a.domain)),
+                b.text(names.get((a.tool, a.domain), a.domain)),
                 b.text(a.judgement),
-                b.text(a.support or ""),
+                # RoB 2's signalling answers are part of the support for the judgement
+                b.text(" ".join(p for p in (a.support, a.answers and f"({a.answers})") if p)),
             )
             for a in rob
         ]

@@ -9,18 +9,9 @@ Sources:
   2021;12:55-61.  The colours and symbols (``_style.ROB_COLOURS``/``ROB_SYMBOLS``), the
   layout of both plots, and the *weighted* summary, where each study counts by its
   weight in the analysis instead of once.
-* Higgins JPT, Altman DG, Gøtzsche PC, et al.  The Cochrane Collaboration's tool for
-  assessing risk of bias in randomised trials (RoB 1).  BMJ 2011;343:d5928.  Domains
-  from :mod:`sysreview.appraisal.rob1`, headed A-G as RevMan heads them.
-* Sterne JAC, Savović J, Page MJ, et al.  RoB 2: a revised tool for assessing risk of
-  bias in randomised trials.  BMJ 2019;366:l4898.  Five domains, judged low, some
-  concerns or high; overall high if any domain is high, some concerns if any has
-  some concerns, low if all are low.
-* Sterne JAC, Hernán MA, Reeves BC, et al.  ROBINS-I: a tool for assessing risk of
-  bias in non-randomised studies of interventions.  BMJ 2016;355:i4919.  Seven
-  domains, judged low, moderate, serious or critical (or no information); overall the
-  worst domain judgement, and no information when there is no serious or critical
-  domain but information is missing in one.
+* The tools themselves (RoB 1, RoB 2, ROBINS-I: domains, headings, judgements, and
+  the overall judgement derived from the domains) come from
+  :mod:`sysreview.appraisal.tools`, which cites their papers.
 
 The data (:class:`RobTable`, :class:`RobSummary`) are plain values; matplotlib is
 imported only inside the ``draw_*`` functions.
@@ -33,121 +24,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...appraisal import rob1
+from ...appraisal import tools
+from ...appraisal.tools import OVERALL, TOOLS, Tool, ToolDomain, derive_overall
 from ...errors import DataError
 from ...model import RobAssessment
 from ._style import FONT_SIZE, ROB_COLOURS, ROB_SYMBOLS, figure, save
 
 LANGS = ("en", "nb")
-OVERALL = "overall"
 
+__all__ = [
+    "LANGS",
+    "OVERALL",
+    "ROB2_DOMAINS",
+    "ROBINS_I_DOMAINS",
+    "TOOLS",
+    "RobSummary",
+    "RobTable",
+    "Tool",
+    "ToolDomain",
+    "derive_overall",
+    "draw_summary",
+    "draw_traffic_light",
+    "rob_summary",
+    "rob_table",
+]
 
-@dataclass(frozen=True)
-class ToolDomain:
-    """A domain of a risk-of-bias tool: its code and names in English and bokmål."""
+ROB2_DOMAINS: tuple[ToolDomain, ...] = TOOLS["rob2"].domains
+ROBINS_I_DOMAINS: tuple[ToolDomain, ...] = TOOLS["robins_i"].domains
 
-    code: str
-    name_en: str
-    name_nb: str
-
-
-@dataclass(frozen=True)
-class Tool:
-    """A risk-of-bias tool: its domains in order, their headings, and the judgements a
-    domain can take (best first)."""
-
-    code: str
-    name_en: str
-    name_nb: str
-    domains: tuple[ToolDomain, ...]
-    headings: tuple[str, ...]
-    judgements: tuple[str, ...]
-
-
-ROB2_DOMAINS: tuple[ToolDomain, ...] = (
-    ToolDomain(
-        "randomisation_process",
-        "Bias arising from the randomisation process",
-        "Skjevhet fra randomiseringsprosessen",
-    ),
-    ToolDomain(
-        "deviations_from_intended_interventions",
-        "Bias due to deviations from intended interventions",
-        "Skjevhet fra avvik fra de planlagte tiltakene",
-    ),
-    ToolDomain(
-        "missing_outcome_data",
-        "Bias due to missing outcome data",
-        "Skjevhet fra manglende utfallsdata",
-    ),
-    ToolDomain(
-        "measurement_of_the_outcome",
-        "Bias in measurement of the outcome",
-        "Skjevhet i målingen av utfallet",
-    ),
-    ToolDomain(
-        "selection_of_the_reported_result",
-        "Bias in selection of the reported result",
-        "Skjevhet i utvalget av det rapporterte resultatet",
-    ),
-)
-
-ROBINS_I_DOMAINS: tuple[ToolDomain, ...] = (
-    ToolDomain("confounding", "Bias due to confounding", "Skjevhet fra konfundering"),
-    ToolDomain(
-        "selection_of_participants",
-        "Bias due to selection of participants",
-        "Skjevhet fra utvalget av deltakere",
-    ),
-    ToolDomain(
-        "classification_of_interventions",
-        "Bias in classification of interventions",
-        "Skjevhet i klassifiseringen av tiltakene",
-    ),
-    ToolDomain(
-        "deviations_from_intended_interventions",
-        "Bias due to deviations from intended interventions",
-        "Skjevhet fra avvik fra de planlagte tiltakene",
-    ),
-    ToolDomain("missing_data", "Bias due to missing data", "Skjevhet fra manglende data"),
-    ToolDomain(
-        "measurement_of_outcomes",
-        "Bias in measurement of outcomes",
-        "Skjevhet i målingen av utfallene",
-    ),
-    ToolDomain(
-        "selection_of_the_reported_result",
-        "Bias in selection of the reported result",
-        "Skjevhet i utvalget av det rapporterte resultatet",
-    ),
-)
-
-TOOLS: dict[str, Tool] = {
-    "rob1": Tool(
-        rob1.TOOL,
-        "RoB 1",
-        "RoB 1",
-        tuple(ToolDomain(d.code, d.name_en, d.name_nb) for d in rob1.DOMAINS),
-        tuple("ABCDEFG"[: len(rob1.DOMAINS)]),
-        (*rob1.JUDGEMENTS, "no_information"),
-    ),
-    "rob2": Tool(
-        "rob2",
-        "RoB 2",
-        "RoB 2",
-        ROB2_DOMAINS,
-        tuple(f"D{i}" for i in range(1, len(ROB2_DOMAINS) + 1)),
-        ("low", "some_concerns", "high", "no_information"),
-    ),
-    "robins_i": Tool(
-        "robins_i",
-        "ROBINS-I",
-        "ROBINS-I",
-        ROBINS_I_DOMAINS,
-        tuple(f"D{i}" for i in range(1, len(ROBINS_I_DOMAINS) + 1)),
-        ("low", "moderate", "serious", "critical", "no_information"),
-    ),
-}
 
 #: judgement names for keys and legends
 JUDGEMENT_NAMES: dict[str, dict[str, str]] = {
@@ -259,77 +163,10 @@ def _index(key: str, codes: tuple[str, ...], labels: tuple[str, ...], what: str)
     raise DataError(f"no {what} {key!r} in the risk-of-bias table")
 
 
-def _tool(tool: str) -> Tool:
-    found = TOOLS.get(tool)
-    if found is None:
-        raise DataError(
-            f"unknown risk-of-bias tool {tool!r}", hint="tools are: " + ", ".join(TOOLS)
-        )
-    return found
-
-
 def _lang(lang: str) -> str:
     if lang not in LANGS:
         raise DataError(f"language {lang!r} is not one of: {', '.join(LANGS)}")
     return lang
-
-
-def _domain_code(tool: Tool, domain: str) -> str:
-    """The tool's code for ``domain``: a code, a heading (``D1``) or ``overall``."""
-    codes = [d.code for d in tool.domains]
-    if domain in codes or domain == OVERALL:
-        return domain
-    key = domain.strip().lower()
-    for code, heading in zip(codes, tool.headings, strict=True):
-        if key == heading.lower():
-            return code
-    raise DataError(
-        f"{tool.name_en}: unknown domain {domain!r}",
-        hint="domains are: " + ", ".join([*codes, OVERALL]),
-    )
-
-
-def derive_overall(tool: str, judgements: Iterable[str | None]) -> str | None:
-    """The overall judgement a study's domain judgements lead to.
-
-    RoB 1: high if any domain is high, else unclear if any is unclear (or has no
-    information), else low.  RoB 2: high if any is high, else some concerns if any
-    has some concerns, else no information if any has none, else low.  ROBINS-I: the
-    worst of low < moderate < serious < critical, except that no information in a
-    domain makes the overall no information unless a domain is serious or critical.
-
-    A domain not assessed (``None``) leaves the overall undetermined (``None``) unless
-    the judgements present already reach the worst level a missing domain could add
-    (high for RoB 1 and RoB 2; critical for ROBINS-I).
-    """
-    found = list(judgements)
-    known = [j for j in found if j is not None]
-    missing = len(known) < len(found)
-    if not known:
-        return None
-    if tool == "robins_i":
-        order = ("low", "moderate", "serious", "critical")
-        worst = max((order.index(j) for j in known if j in order), default=-1)
-        if "critical" in known:
-            return "critical"
-        if missing:
-            return None
-        if worst >= order.index("serious"):
-            return order[worst]
-        if "no_information" in known:
-            return "no_information"
-        return order[worst]
-    if "high" in known:
-        return "high"
-    if missing:
-        return None
-    if tool == "rob2":
-        if "some_concerns" in known:
-            return "some_concerns"
-        return "no_information" if "no_information" in known else "low"
-    if "unclear" in known or "no_information" in known:
-        return "unclear"
-    return "low"
 
 
 def rob_table(
@@ -352,7 +189,7 @@ def rob_table(
     Raises :class:`DataError` for an unknown tool, domain or judgement, two different
     consensus judgements of one study, domain and outcome, or no judgement at all.
     """
-    spec = _tool(tool)
+    spec = tools.tool(tool)
     _lang(lang)
     allowed = set(spec.judgements)
     general: dict[tuple[str, str], str] = {}
@@ -363,7 +200,7 @@ def rob_table(
             continue
         if a.outcome is not None and a.outcome != outcome:
             continue
-        code = _domain_code(spec, a.domain)
+        code = tools.domain_code(spec, a.domain)
         if a.judgement not in allowed:
             raise DataError(
                 f"{spec.name_en}, study {a.study!r}, domain {a.domain!r}: judgement "
@@ -420,7 +257,7 @@ def rob_summary(table: RobTable, *, weights: Mapping[str, float] | None = None) 
     A domain no study was judged in has no shares (an empty bar, ``counts`` 0).
     Raises :class:`DataError` for a negative weight.
     """
-    spec = _tool(table.tool)
+    spec = tools.tool(table.tool)
     ids = table.ids or table.studies
     study_weights: list[float | None]
     if weights is None:
@@ -474,7 +311,7 @@ def draw_traffic_light(table: RobTable, path: str | Path) -> Path:
     suffix of ``path``."""
     from matplotlib.patches import Circle, Rectangle
 
-    spec = _tool(table.tool)
+    spec = tools.tool(table.tool)
     words = _WORDS[table.lang]
     names = JUDGEMENT_NAMES[table.lang]
     n_rows, n_dom = len(table.studies), len(table.domains)
@@ -555,7 +392,7 @@ def draw_summary(summary: RobSummary, path: str | Path) -> Path:
     """The summary plot: a horizontal 100 % stacked bar per domain (overall last, in
     bold), the percentage axis below and the judgement key underneath.  Written as
     SVG, PNG or PDF by the suffix of ``path``."""
-    spec = _tool(summary.tool)
+    spec = tools.tool(summary.tool)
     words = _WORDS[summary.lang]
     names = JUDGEMENT_NAMES[summary.lang]
     n = len(summary.domains)

@@ -1,0 +1,265 @@
+"""Risk of bias assessed as Cochrane asks: independently by two assessors, then agreed.
+
+Each study × tool × domain (× outcome) needs ``required`` independent judgements (the
+protocol's ``screening_reviewers``, two by default).  When they all agree, that
+judgement becomes the review's (a consensus row, written at once); when they
+disagree, the key is a conflict the team settles (:func:`agree`).  Until an assessor
+has judged a key, they see nobody else's judgement on it (:func:`visible`); once a
+consensus stands, individual judgements on it can no longer change (the team changes
+the consensus instead).  With RoB 2's signalling questions answered, the judgement
+is the algorithm's unless the assessor gives a reason to depart from it.
+
+Pure functions over ``ReviewData.risk_of_bias``; the facade stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ..errors import SysreviewError, WorkflowError
+from ..model import RobAssessment
+from . import rob2
+from .tools import derive_overall, domain_code, tool
+
+Key = tuple[str, str, str, str | None]
+State = Literal["awaiting", "conflict", "settled"]
+
+
+@dataclass(frozen=True)
+class RobPosition:
+    """Where one study × tool × domain (× outcome) stands."""
+
+    study: str
+    tool: str
+    domain: str
+    outcome: str | None
+    state: State
+    #: the consensus judgement, once settled
+    judgement: str | None
+    #: who has judged it independently, in order
+    assessors: tuple[str, ...]
+
+
+def key_of(a: RobAssessment) -> Key:
+    return (a.study, a.tool, a.domain, a.outcome)
+
+
+def assessment(
+    *,
+    study: str,
+    tool_code: str,
+    domain: str,
+    judgement: str | None,
+    assessor: str | None,
+    consensus: bool,
+    support: str | None = None,
+    outcome: str | None = None,
+    answers: str | None = None,
+    variant: str | None = None,
+    assessed_at: str | None = None,
+) -> RobAssessment:
+    """One judgement, checked against its tool: the domain (code or heading such as
+    ``D1``) and judgement must be the tool's; RoB 2's answers must fit its signalling
+    questions, and a judgement other than the algorithm's needs ``support`` saying
+    why.  Without a judgement, the algorithm's is taken."""
+    spec = tool(tool_code)
+    code = domain_code(spec, domain)
+    if code == "overall":
+        raise WorkflowError(
+            "the overall judgement follows from the domains; judge the domains",
+            hint="domains: " + ", ".join(d.code for d in spec.domains),
+        )
+    _variant(tool_code, variant)
+    if answers is not None:
+        answers, proposed = _proposal(tool_code, code, answers, variant)
+        if judgement is None:
+            judgement = proposed
+        elif judgement != proposed and not (support or "").strip():
+            raise WorkflowError(
+                _departs(proposed, judgement), hint="say why in the support text (--support)"
+            )
+    if judgement is None:
+        raise WorkflowError(
+            "a judgement is needed"
+            + (" (or RoB 2's signalling answers)" if tool_code == rob2.TOOL else ""),
+            hint="judgements: " + ", ".join(spec.judgements),
+        )
+    if judgement not in spec.judgements:
+        raise WorkflowError(
+            f"{spec.name_en}: judgement {judgement!r} is not one the tool uses",
+            hint="judgements: " + ", ".join(spec.judgements),
+        )
+    if not consensus and not (assessor or "").strip():
+        raise WorkflowError("an independent judgement needs the assessor's name")
+    return RobAssessment(
+        study=study,
+        tool=tool_code,
+        domain=code,
+        judgement=judgement,  # type: ignore[arg-type]
+        support=support or None,
+        outcome=outcome,
+        assessor=assessor or None,
+        consensus=consensus,
+        answers=answers,
+        variant=variant,
+        assessed_at=assessed_at,
+    )
+
+
+def problem(a: RobAssessment) -> tuple[str, str] | None:
+    """What is wrong with a stored judgement that carries RoB 2 answers or a variant,
+    as (field, message); what :func:`assessment` would have refused."""
+    if a.answers is None and a.variant is None:
+        return None
+    try:
+        _variant(a.tool, a.variant)
+    except SysreviewError as error:
+        return "variant", str(error)
+    if a.answers is None:
+        return None
+    try:
+        _, proposed = _proposal(a.tool, a.domain, a.answers, a.variant)
+    except SysreviewError as error:
+        return "answers", str(error)
+    if a.judgement != proposed and not (a.support or "").strip():
+        return "judgement", _departs(proposed, a.judgement)
+    return None
+
+
+def _variant(tool_code: str, variant: str | None) -> None:
+    if variant is not None and (tool_code != rob2.TOOL or variant not in rob2.VARIANTS):
+        raise WorkflowError(
+            f"variant {variant!r}: only RoB 2 has one, " + " or ".join(rob2.VARIANTS)
+        )
+
+
+def _proposal(tool_code: str, domain: str, answers: str, variant: str | None) -> tuple[str, str]:
+    """RoB 2's answers in canonical form, and the judgement its algorithm gives them."""
+    if tool_code != rob2.TOOL:
+        raise WorkflowError(f"{tool(tool_code).name_en} has no signalling questions to answer")
+    parsed = rob2.parse_answers(answers)
+    proposed = rob2.propose(rob2.domain(domain, variant or "assignment"), parsed)
+    return rob2.format_answers(parsed), proposed
+
+
+def _departs(proposed: str, judgement: str | None) -> str:
+    return (
+        f"the RoB 2 algorithm proposes {proposed!r} for these answers; "
+        f"judging {judgement!r} instead needs a reason"
+    )
+
+
+def _grouped(assessments: Iterable[RobAssessment]) -> dict[Key, list[RobAssessment]]:
+    by_key: dict[Key, list[RobAssessment]] = {}
+    for a in assessments:
+        by_key.setdefault(key_of(a), []).append(a)
+    return by_key
+
+
+def position(items: Sequence[RobAssessment], required: int) -> RobPosition:
+    """Where the judgements ``items`` on one key leave it."""
+    study, tool_code, domain, outcome = key_of(items[0])
+    individual = [a for a in items if not a.consensus]
+    agreed = [a for a in items if a.consensus]
+    assessors = tuple(dict.fromkeys(a.assessor or "" for a in individual))
+    if agreed:
+        state: State = "settled"
+        judgement: str | None = agreed[-1].judgement
+    elif len(individual) >= 2 and len({a.judgement for a in individual}) > 1:
+        state, judgement = "conflict", None
+    else:
+        state, judgement = "awaiting", None
+    return RobPosition(study, tool_code, domain, outcome, state, judgement, assessors)
+
+
+def positions(assessments: Iterable[RobAssessment], required: int) -> list[RobPosition]:
+    """Every key judged by anyone, in the order first judged."""
+    return [position(items, required) for items in _grouped(assessments).values()]
+
+
+def conflicts(assessments: Iterable[RobAssessment], required: int) -> list[RobPosition]:
+    return [p for p in positions(assessments, required) if p.state == "conflict"]
+
+
+def record(
+    assessments: Sequence[RobAssessment], new: RobAssessment, required: int
+) -> tuple[RobAssessment, ...]:
+    """The assessments with ``new`` (one assessor's independent judgement) in place
+    of that assessor's earlier one on the key; when ``required`` assessors then agree,
+    their judgement becomes the consensus."""
+    if new.consensus:
+        raise WorkflowError("record() takes an independent judgement; agree() a consensus")
+    key = key_of(new)
+    same_key = [a for a in assessments if key_of(a) == key]
+    if any(a.consensus for a in same_key):
+        raise WorkflowError(
+            f"{_describe(key)}: a consensus judgement stands; "
+            "independent judgements on it can no longer change",
+            hint="the team changes the consensus (sysreview rob agree)",
+        )
+    kept = tuple(a for a in assessments if not (key_of(a) == key and a.assessor == new.assessor))
+    out = (*kept, new)
+    individual = [a for a in out if key_of(a) == key and not a.consensus]
+    judgements = {a.judgement for a in individual}
+    if len(individual) >= required and len(judgements) == 1:
+        supports = dict.fromkeys(a.support for a in individual if a.support)
+        answers = {a.answers for a in individual}
+        out = (
+            *out,
+            replace(
+                new,
+                assessor=None,
+                consensus=True,
+                support=" / ".join(s for s in supports if s) or None,
+                answers=answers.pop() if len(answers) == 1 else None,
+            ),
+        )
+    return out
+
+
+def agree(assessments: Sequence[RobAssessment], new: RobAssessment) -> tuple[RobAssessment, ...]:
+    """The assessments with ``new`` as the consensus on its key (replacing an
+    earlier consensus; the independent judgements stay, for the record)."""
+    if not new.consensus:
+        raise WorkflowError("agree() takes a consensus judgement")
+    key = key_of(new)
+    return (*(a for a in assessments if not (key_of(a) == key and a.consensus)), new)
+
+
+def visible(assessments: Iterable[RobAssessment], assessor: str) -> list[RobAssessment]:
+    """What ``assessor`` may see: consensus judgements, their own, and others' on the
+    keys they have judged themselves (blinding until then)."""
+    items = list(assessments)
+    judged = {key_of(a) for a in items if not a.consensus and a.assessor == assessor}
+    settled = {key_of(a) for a in items if a.consensus}
+    return [
+        a for a in items if a.consensus or a.assessor == assessor or key_of(a) in judged | settled
+    ]
+
+
+def overall_of(
+    assessments: Iterable[RobAssessment], study: str, tool_code: str, outcome: str | None = None
+) -> str | None:
+    """The overall consensus judgement of one study by one tool, derived from its
+    domains (the outcome's own judgements overriding those for all outcomes)."""
+    general: dict[str, str] = {}
+    specific: dict[str, str] = {}
+    for a in assessments:
+        if a.study != study or a.tool != tool_code or not a.consensus:
+            continue
+        if a.outcome is None:
+            general[a.domain] = a.judgement
+        elif a.outcome == outcome:
+            specific[a.domain] = a.judgement
+    merged = {**general, **specific}
+    if "overall" in merged:
+        return merged["overall"]
+    spec = tool(tool_code)
+    return derive_overall(tool_code, [merged.get(d.code) for d in spec.domains])
+
+
+def _describe(key: Key) -> str:
+    study, tool_code, domain, outcome = key
+    return f"{study} · {tool_code} · {domain}" + (f" · {outcome}" if outcome else "")

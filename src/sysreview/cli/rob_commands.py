@@ -1,0 +1,228 @@
+"""``sysreview rob``: risk of bias judged independently by two assessors, then agreed:
+questions, assess, status, conflicts, agree."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from .. import appraisal
+from . import review_commands
+
+_TOOL = click.option(
+    "--tool",
+    default="rob2",
+    show_default=True,
+    help="rob2 (signalling questions and algorithm), rob1 or robins_i.",
+)
+_VARIANT = click.option(
+    "--variant",
+    type=click.Choice(appraisal.rob2.VARIANTS),
+    default=None,
+    help="RoB 2's effect of interest, which sets domain 2's questions (default assignment).",
+)
+
+
+@click.group("rob")
+def rob() -> None:
+    """Risk of bias: each domain judged independently by two assessors (the protocol's
+    screening_reviewers), agreements kept at once, conflicts settled by the team."""
+
+
+@rob.command("questions")
+@click.option("--domain", default=None, help="One domain (code or heading, e.g. D2).")
+@_VARIANT
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def questions(domain: str | None, variant: str | None, as_json: bool) -> None:
+    """RoB 2's signalling questions, with the answers each allows."""
+    chosen = variant or "assignment"
+    domains = (appraisal.rob2.domain(domain, chosen),) if domain else appraisal.rob2.domains(chosen)
+    if as_json:
+        body = [
+            {
+                "domain": d.code,
+                "heading": d.heading,
+                "name": d.name_en,
+                "questions": [
+                    {
+                        "id": q.id,
+                        "text": q.text,
+                        "options": list(q.options),
+                        "asked_if": str(q.asked_if) if q.asked_if else None,
+                    }
+                    for q in d.questions
+                ],
+            }
+            for d in domains
+        ]
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    for d in domains:
+        click.echo(f"{d.heading} {d.name_en} ({d.code})")
+        for q in d.questions:
+            when = f"({q.asked_if}) " if q.asked_if else ""
+            click.echo(f"  {q.id}  {when}{q.text}  [{'/'.join(q.options)}]")
+
+
+def _judgement_options(command: Callable[..., None]) -> Callable[..., None]:
+    """STUDY DOMAIN [--tool --judgement --answers --support --outcome --variant --reviewer]."""
+    for option in reversed(
+        (
+            click.argument("study"),
+            click.argument("domain"),
+            _TOOL,
+            click.option("--judgement", default=None, help="low, some_concerns, high, ..."),
+            click.option(
+                "--answers",
+                default=None,
+                help='RoB 2 signalling answers, e.g. "1.1=Y 1.2=PY 1.3=N" '
+                "(the judgement then follows the tool's algorithm).",
+            ),
+            click.option(
+                "--support",
+                default=None,
+                help="Support for the judgement (needed to depart from the algorithm).",
+            ),
+            click.option(
+                "--outcome", default=None, help="The outcome (result) judged, if not all."
+            ),
+            _VARIANT,
+            review_commands.REVIEWER,
+            click.pass_context,
+        )
+    ):
+        command = option(command)
+    return command
+
+
+@rob.command("assess")
+@_judgement_options
+def assess(ctx: click.Context, study: str, domain: str, **options: Any) -> None:
+    """Record your judgement of STUDY's DOMAIN (a later one replaces yours)."""
+    reviewer = options.pop("reviewer")
+    with review_commands.open_review(ctx) as review:
+        logged = review.assess_risk_of_bias(study, domain, assessor=reviewer, **options)
+        where = next(
+            p
+            for p in review.risk_of_bias_positions(logged.tool)
+            if (p.study, p.domain, p.outcome) == (logged.study, logged.domain, logged.outcome)
+        )
+    answers = f" ({logged.answers})" if logged.answers else ""
+    label = _label(logged.study, logged.domain, logged.outcome)
+    click.echo(f"{label}: {logged.judgement} by {reviewer}{answers}")
+    if where.state == "settled":
+        click.echo(f"agreed: {where.judgement} is now the review's judgement")
+    elif where.state == "conflict":
+        click.echo("the assessors disagree: a conflict for the team (sysreview rob conflicts)")
+
+
+@rob.command("agree")
+@_judgement_options
+def agree(ctx: click.Context, study: str, domain: str, **options: Any) -> None:
+    """Record the team's consensus on STUDY's DOMAIN (settles a conflict)."""
+    reviewer = options.pop("reviewer")
+    judgement = options.pop("judgement")
+    with review_commands.open_review(ctx) as review:
+        logged = review.agree_risk_of_bias(study, domain, judgement, by=reviewer, **options)
+    click.echo(
+        f"{_label(logged.study, logged.domain, logged.outcome)}: agreed {logged.judgement} "
+        f"(settled by {reviewer})"
+    )
+
+
+@rob.command("status")
+@click.option("--tool", default=None, help="Only this tool.")
+@review_commands.REVIEWER
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def status(ctx: click.Context, tool: str | None, reviewer: str, as_json: bool) -> None:
+    """Where every judged domain stands, with your own judgements (not others' until
+    you have judged the same domain: assessors are blinded to each other)."""
+    with review_commands.open_review(ctx) as review:
+        found = review.risk_of_bias_positions(tool)
+        seen = review.risk_of_bias_seen_by(reviewer)
+    mine = {
+        (a.study, a.tool, a.domain, a.outcome): a.judgement
+        for a in seen
+        if not a.consensus and a.assessor == reviewer
+    }
+    rows: list[dict[str, Any]] = [
+        {
+            "study": p.study,
+            "tool": p.tool,
+            "domain": p.domain,
+            "outcome": p.outcome,
+            "state": p.state,
+            "judgement": p.judgement,
+            "assessors": list(p.assessors),
+            "yours": mine.get((p.study, p.tool, p.domain, p.outcome)),
+        }
+        for p in found
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(
+            f"{_label(row['study'], row['domain'], row['outcome'])}\t{row['tool']}\t"
+            f"{row['state']}\t{row['judgement'] or '-'}\tyours: {row['yours'] or '-'}\t"
+            f"by {', '.join(row['assessors']) or '-'}"
+        )
+    counts = {s: sum(r["state"] == s for r in rows) for s in ("settled", "conflict", "awaiting")}
+    click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@rob.command("conflicts")
+@click.option("--tool", default=None, help="Only this tool.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def conflicts(ctx: click.Context, tool: str | None, as_json: bool) -> None:
+    """Domains whose assessors disagree, with each one's judgement, answers and support."""
+    with review_commands.open_review(ctx) as review:
+        found = [p for p in review.risk_of_bias_positions(tool) if p.state == "conflict"]
+        data = review.data()
+    rows: list[dict[str, Any]] = []
+    for p in found:
+        judged = [
+            a
+            for a in data.risk_of_bias
+            if (a.study, a.tool, a.domain, a.outcome) == (p.study, p.tool, p.domain, p.outcome)
+            and not a.consensus
+        ]
+        rows.append(
+            {
+                "study": p.study,
+                "tool": p.tool,
+                "domain": p.domain,
+                "outcome": p.outcome,
+                "judgements": {
+                    a.assessor: {
+                        "judgement": a.judgement,
+                        "answers": a.answers,
+                        "support": a.support,
+                    }
+                    for a in judged
+                },
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        votes = "; ".join(
+            f"{who}: {j['judgement']}" + (f" ({j['answers']})" if j["answers"] else "")
+            for who, j in row["judgements"].items()
+        )
+        click.echo(f"{_label(row['study'], row['domain'], row['outcome'])}\t{votes}")
+    click.echo(f"{len(rows)} conflicts")
+
+
+def _label(study: str, domain: str, outcome: str | None) -> str:
+    return f"{study} {domain}" + (f" [{outcome}]" if outcome else "")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(rob)
