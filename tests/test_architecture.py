@@ -73,8 +73,9 @@ RULES = {
         "embed",
         "appraisal",
     },
-    # the web app: the facade, and the screening helpers that mark the protocol's words
-    "web": {"review", "errors", "screening"},
+    # the web app: the facade, the screening helpers that mark the protocol's words,
+    # and the risk-of-bias tools' questions
+    "web": {"review", "errors", "screening", "appraisal"},
     "ingest": {"errors", "model"},
     # the standalone table reader reuses ingest's field cleaning and tabular's reader
     "dedup": {"errors", "model", "ingest", "tabular"},

@@ -1,6 +1,7 @@
 """The web app in a real browser: Debian's Chromium driven by Playwright against
 the app served by uvicorn on localhost.  Two reviewers screen the same record
-blind, disagree, and a third resolves the conflict by clicking.
+blind, disagree, and a third resolves the conflict by clicking; a reviewer answers
+RoB 2's signalling questions for a domain and sees the algorithm's judgement.
 
 Skips without Chromium (/usr/bin/chromium) or Playwright, except under CI=true,
 where it fails: CI installs both (.ci/run)."""
@@ -8,15 +9,24 @@ where it fails: CI installs both (.ci/run)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from sysreview import Review
+from sysreview.model import Study, replace
+
 from ..conftest import IN_CI
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("SYSREVIEW_CHROMIUM", "/usr/bin/chromium")
 
@@ -52,13 +62,12 @@ def server(tmp_path: Path, review_dir: Path) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_two_reviewers_disagree_and_a_third_resolves_in_chromium(
-    server: str, tmp_path: Path
-) -> None:
+@contextmanager
+def _chromium() -> Iterator[Page]:
+    """A page in Debian's Chromium, 1200 × 900 (skips without it, unless CI=true)."""
     _need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     try:
-        from playwright.sync_api import expect, sync_playwright
+        from playwright.sync_api import sync_playwright
     except ImportError:
         _need(False, "Playwright is not installed (pip install playwright)")
         raise
@@ -67,51 +76,120 @@ def test_two_reviewers_disagree_and_a_third_resolves_in_chromium(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-
-            def sign_in(name: str) -> None:
-                page.goto(server + "/")
-                expect(page.get_by_role("heading", name="Who is screening?")).to_be_visible()
-                page.get_by_label("Your name").fill(name)
-                page.get_by_role("button", name="Start screening").click()
-                expect(page.get_by_test_id("reviewer")).to_have_text(name)
-
-            sign_in("ann")
-            expect(page.get_by_test_id("record-id")).to_have_text("r0")
-            expect(page.locator("mark").first).to_have_text("leave")
-            page.get_by_label("Note (optional)").fill("randomised, workers")
-            page.get_by_role("button", name="Include").click()
-            expect(page.get_by_test_id("done")).to_contain_text("r0 is saved")
-            expect(page.get_by_test_id("record-id")).to_have_text("r1")
-            page.screenshot(path=str(tmp_path / "screen.png"), full_page=True)
-            page.get_by_role("link", name="My decisions").click()
-            expect(page.locator('tr[data-record="r0"]')).to_contain_text("include")
-            page.get_by_role("button", name="Sign out").click()
-
-            sign_in("bob")
-            expect(page.get_by_test_id("record-id")).to_have_text("r0")
-            expect(page.locator("article")).not_to_contain_text("randomised, workers")
-            page.get_by_label("Note (optional)").fill("e i m")  # keys typed in the note ...
-            expect(page.get_by_test_id("record-id")).to_have_text("r0")  # ... decide nothing
-            page.get_by_label("Note (optional)").fill("")
-            page.locator("h1").click()
-            page.keyboard.press("e")  # the exclude key
-            expect(page.get_by_test_id("record-id")).to_have_text("r1")
-            page.get_by_role("button", name="Sign out").click()
-
-            sign_in("cat")
-            page.get_by_role("link", name="Conflicts").click()
-            row = page.locator('tr[data-record="r0"]')
-            expect(row).to_contain_text("ann: include — randomised, workers")
-            expect(row).to_contain_text("bob: exclude")
-            page.screenshot(path=str(tmp_path / "conflicts.png"), full_page=True)
-            row.get_by_role("button", name="Include").click()
-            expect(page.get_by_test_id("no-conflicts")).to_be_visible()
-            page.get_by_role("link", name="Agreement").click()
-            expect(page.get_by_test_id("pairs")).to_contain_text("ann & bob")
-            if os.environ.get("SYSREVIEW_SCREENSHOTS"):
-                for name in ("screen.png", "conflicts.png"):
-                    target = Path(os.environ["SYSREVIEW_SCREENSHOTS"]) / name
-                    target.write_bytes((tmp_path / name).read_bytes())
+            yield browser.new_page(viewport={"width": 1200, "height": 900})
         finally:
             browser.close()
+
+
+def _sign_in(page: Page, server: str, name: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server + "/")
+    expect(page.get_by_role("heading", name="Who is screening?")).to_be_visible()
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Start screening").click()
+    expect(page.get_by_test_id("reviewer")).to_have_text(name)
+
+
+def _keep_screenshots(tmp_path: Path, *names: str) -> None:
+    """Copies to $SYSREVIEW_SCREENSHOTS, when set, to look at."""
+    if os.environ.get("SYSREVIEW_SCREENSHOTS"):
+        for name in names:
+            target = Path(os.environ["SYSREVIEW_SCREENSHOTS"]) / name
+            target.write_bytes((tmp_path / name).read_bytes())
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_two_reviewers_disagree_and_a_third_resolves_in_chromium(
+    server: str, tmp_path: Path
+) -> None:
+    with _chromium() as page:
+        from playwright.sync_api import expect
+
+        _sign_in(page, server, "ann")
+        expect(page.get_by_test_id("record-id")).to_have_text("r0")
+        expect(page.locator("mark").first).to_have_text("leave")
+        page.get_by_label("Note (optional)").fill("randomised, workers")
+        page.get_by_role("button", name="Include").click()
+        expect(page.get_by_test_id("done")).to_contain_text("r0 is saved")
+        expect(page.get_by_test_id("record-id")).to_have_text("r1")
+        page.screenshot(path=str(tmp_path / "screen.png"), full_page=True)
+        page.get_by_role("link", name="My decisions").click()
+        expect(page.locator('tr[data-record="r0"]')).to_contain_text("include")
+        page.get_by_role("button", name="Sign out").click()
+
+        _sign_in(page, server, "bob")
+        expect(page.get_by_test_id("record-id")).to_have_text("r0")
+        expect(page.locator("article")).not_to_contain_text("randomised, workers")
+        page.get_by_label("Note (optional)").fill("e i m")  # keys typed in the note ...
+        expect(page.get_by_test_id("record-id")).to_have_text("r0")  # ... decide nothing
+        page.get_by_label("Note (optional)").fill("")
+        page.locator("h1").click()
+        page.keyboard.press("e")  # the exclude key
+        expect(page.get_by_test_id("record-id")).to_have_text("r1")
+        page.get_by_role("button", name="Sign out").click()
+
+        _sign_in(page, server, "cat")
+        page.get_by_role("link", name="Conflicts").click()
+        row = page.locator('tr[data-record="r0"]')
+        expect(row).to_contain_text("ann: include — randomised, workers")
+        expect(row).to_contain_text("bob: exclude")
+        page.screenshot(path=str(tmp_path / "conflicts.png"), full_page=True)
+        row.get_by_role("button", name="Include").click()
+        expect(page.get_by_test_id("no-conflicts")).to_be_visible()
+        page.get_by_role("link", name="Agreement").click()
+        expect(page.get_by_test_id("pairs")).to_contain_text("ann & bob")
+        _keep_screenshots(tmp_path, "screen.png", "conflicts.png")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_reviewer_answers_rob2_questions_in_chromium(
+    server: str, review_dir: Path, tmp_path: Path
+) -> None:
+    d1, d3 = "randomisation_process", "missing_outcome_data"
+    with Review.open(review_dir) as review:
+        studies = (
+            Study(id="hansen2012", label="Hansen 2012"),
+            Study(id="olsen2015", label="Olsen 2015"),
+            Study(id="berg2019", label="Berg 2019"),
+        )
+        review.save(replace(review.data(), studies=studies))
+        for who in ("ann", "bob"):  # settled: both judged D3 low
+            review.assess_risk_of_bias("olsen2015", "D3", answers="3.1=Y", assessor=who)
+        review.assess_risk_of_bias("olsen2015", "D1", answers="1.1=Y 1.2=Y 1.3=N", assessor="bob")
+        review.assess_risk_of_bias("olsen2015", "D1", answers="1.1=Y 1.2=N 1.3=N", assessor="ann")
+        review.assess_risk_of_bias("olsen2015", "D5", judgement="high", assessor="bob",
+                                   support="Only one of three scales reported")  # fmt: skip
+    with _chromium() as page:
+        from playwright.sync_api import expect
+
+        _sign_in(page, server, "ann")
+        page.get_by_role("link", name="Risk of bias").click()
+        grid = page.get_by_test_id("rob-grid")
+        expect(grid.locator(f'tr[data-study="olsen2015"] td[data-domain="{d3}"]')).to_have_text(
+            re.compile(r"settled: \+Low")  # robvis's symbol, then the judgement
+        )
+        expect(grid.locator(f'tr[data-study="olsen2015"] td[data-domain="{d1}"]')).to_contain_text(
+            "conflict"
+        )
+        expect(grid).not_to_contain_text("Only one of three scales")  # bob's, blinded
+        page.get_by_role("link", name="Hansen 2012").click()
+        expect(page.get_by_test_id("study")).to_have_text("Hansen 2012")
+        domain = page.locator(f"#rob-{d1}")
+        for question, answer in (("1.1", "Y"), ("1.2", "PY"), ("1.3", "N")):
+            domain.locator(f'input[name="q_{question}"][value="{answer}"]').click()
+        domain.get_by_label("Support for the judgement").fill("Computer-generated, central")
+        domain.get_by_role("button", name="Save D1").click()
+        domain = page.locator(f"#rob-{d1}")
+        expect(domain.get_by_test_id("saved")).to_contain_text("D1 is saved")
+        expect(domain.get_by_test_id("yours-D1")).to_have_text(
+            re.compile(r"Your judgement: \+Low\s+the RoB 2 algorithm's, from your answers")
+        )
+        expect(domain.locator('input[name="q_1.2"][value="PY"]')).to_be_checked()
+        page.screenshot(path=str(tmp_path / "rob_study.png"), full_page=True)
+        page.get_by_role("link", name="all studies").click()
+        expect(page.locator(f'tr[data-study="hansen2012"] td[data-domain="{d1}"]')).to_contain_text(
+            "awaiting the other assessor"
+        )
+        page.screenshot(path=str(tmp_path / "rob_grid.png"), full_page=True)
+        _keep_screenshots(tmp_path, "rob_study.png", "rob_grid.png")

@@ -1,5 +1,6 @@
 """Routes: sign in, screen (title/abstract and full text), my decisions (to change
-one), conflicts, agreement and when to stop, and the uncertain duplicate pairs.
+one), conflicts, agreement and when to stop, and the uncertain duplicate pairs; risk
+of bias is in :mod:`.rob`.
 
 Thin by design: every rule (blinding, two independent decisions, reasons at full
 text, who may resolve) is the facade's, and its errors are shown as they are.  Pages
@@ -33,6 +34,7 @@ from pydantic import BaseModel
 from .. import screening
 from ..errors import SysreviewError, WorkflowError
 from ..review import Review
+from . import rob
 
 COOKIE = "sysreview_reviewer"
 STAGES = {"ta": "title_abstract", "ft": "full_text"}
@@ -345,6 +347,7 @@ def create_app(
             stopping=review.stopping(STAGES[stage]),
         )
 
+    app.include_router(rob.router(review, page=page, signed_in=signed_in, message=_message))
     return app
 
 
