@@ -4,6 +4,7 @@ within a second."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -128,6 +129,14 @@ def test_records_without_abstract_get_the_title_model_score() -> None:
     missing = ~X.has_abstract
     expected = (title - title.mean()) / title.std()
     np.testing.assert_allclose(scores[missing], expected[missing])
+    # the product's lexical model averages the title model's and the main model's
+    averaged = EnsembleRanker(replace(config, abstractless_share=0.5)).fit(X, y).score(X)
+    main = SVMRanker(SVMConfig()).fit(X, y).score(X)
+    z_main = (main - main.mean()) / main.std()
+    np.testing.assert_allclose(averaged[missing], 0.5 * expected[missing] + 0.5 * z_main[missing])
+    np.testing.assert_allclose(averaged[~missing], z_main[~missing])
+    with pytest.raises(DataError, match="abstractless_share"):
+        replace(config, abstractless_share=0.0)
 
 
 def test_an_ensemble_needs_a_weight_per_member() -> None:

@@ -2,8 +2,8 @@
 
 Two models score every record after each decision:
 
-- the lexical ensemble (:class:`~._rank.EnsembleRanker`: TF-IDF + linear SVM, the
-  criteria as a pseudo-record, a title model for records without abstract);
+- the lexical ensemble (:data:`~._rank.LEXICAL`: TF-IDF + linear SVM, the criteria
+  as a pseudo-record, a title model averaged in for records without abstract);
 - a logistic regression on sentence embeddings (all-MiniLM-L6-v2, see
   :mod:`sysreview.embed`), balanced as ELAS balances (ratio 9.8), with the criteria's
   embedding as a relevant pseudo-record of weight 0.5.
@@ -31,10 +31,10 @@ from sklearn.linear_model import LogisticRegression
 from ..errors import DataError
 from ._features import Features
 from ._rank import (
+    LEXICAL,
     UNLABELLED,
     EnsembleConfig,
     EnsembleRanker,
-    SVMConfig,
     standardise,
     training_records,
 )
@@ -97,11 +97,7 @@ class FusionConfig:
     """The lexical ensemble plus ``w`` × the embedding model, ``w`` from ``grid``
     chosen by the bandit (``grid`` of one value: a fixed weight)."""
 
-    lexical: EnsembleConfig = field(
-        default_factory=lambda: EnsembleConfig(
-            (SVMConfig(criteria_weight=0.5),), (1.0,), abstractless=SVMConfig(view="title")
-        )
-    )
+    lexical: EnsembleConfig = LEXICAL
     embedding: EmbeddingConfig = field(default_factory=EmbeddingConfig)
     grid: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 2.0)
     default: float = 0.5

@@ -188,18 +188,22 @@ class EnsembleConfig:
     """A weighted sum of standardised member scores (``weights`` aligned with
     ``members``).
 
-    ``abstractless``, when given, is a member whose standardised score replaces the
-    sum for records without an abstract: a title-and-abstract model ranks those last
-    whatever their title says.
+    ``abstractless``, when given, is a member (a title model) that scores records
+    without an abstract, which a title-and-abstract model ranks last whatever their
+    title says: their score is ``abstractless_share`` × its standardised score plus
+    the rest × the sum's (1: the title model's alone).
     """
 
     members: tuple[SVMConfig, ...] = (SVMConfig(),)
     weights: tuple[float, ...] = (1.0,)
     abstractless: SVMConfig | None = None
+    abstractless_share: float = 1.0
 
     def __post_init__(self) -> None:
         if len(self.members) != len(self.weights) or not any(self.weights):
             raise DataError("an ensemble needs one weight per member, and a non-zero one")
+        if not 0 < self.abstractless_share <= 1:
+            raise DataError("abstractless_share must be in (0, 1]")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -207,14 +211,27 @@ class EnsembleConfig:
             "members": [m.to_dict() for m in self.members],
             "weights": list(self.weights),
             "abstractless": None if self.abstractless is None else self.abstractless.to_dict(),
+            "abstractless_share": self.abstractless_share,
         }
+
+
+#: sysreview's lexical model: ELAS u4's SVM with the eligibility criteria as a relevant
+#: pseudo-record, and for records without abstract a title-only SVM averaged with it
+#: (the title model alone lifted abstract-less irrelevant records: 2.9 WSS@95 points
+#: lost on two extra sets; see bench/experiments/wss/session12)
+LEXICAL = EnsembleConfig(
+    (SVMConfig(criteria_weight=0.5),),
+    (1.0,),
+    abstractless=SVMConfig(view="title"),
+    abstractless_share=0.5,
+)
 
 
 @dataclass
 class EnsembleRanker:
     """Σ_m w_m · z_m, with z_m member m's scores standardised over all records (a
     single member's scores are used as they are); records without an abstract get
-    the standardised score of ``abstractless`` instead, when configured."""
+    the standardised score of ``abstractless`` mixed in, when configured."""
 
     config: EnsembleConfig = field(default_factory=EnsembleConfig)
     members_: list[tuple[float, SVMRanker]] = field(default_factory=list)
@@ -241,5 +258,7 @@ class EnsembleRanker:
         )
         if self.abstractless_ is not None:
             missing = ~X.has_abstract
-            combined[missing] = standardise(self.abstractless_.score(X))[missing]
+            title = standardise(self.abstractless_.score(X))[missing]
+            share = self.config.abstractless_share
+            combined[missing] = share * title + (1 - share) * combined[missing]
         return combined

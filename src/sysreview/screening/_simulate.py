@@ -22,7 +22,7 @@ from ._dataset import LabelledRecords
 from ._features import FeatureConfig, Features, featurize
 from ._fusion import FusionConfig, FusionRanker
 from ._metrics import ScreeningMetrics, mean_metrics, screening_metrics
-from ._rank import UNLABELLED, EnsembleConfig, EnsembleRanker, SVMConfig
+from ._rank import LEXICAL, UNLABELLED, EnsembleConfig, EnsembleRanker, SVMConfig
 from ._stopping import DEFAULT_RULES, StoppingRule, StopPoint, with_recall
 
 SEEDS = (0, 1, 2)
@@ -72,11 +72,10 @@ MODELS: dict[str, ModelConfig] = {
     "sysreview": ModelConfig(
         name="sysreview",
         description="ELAS u4's SVM with the eligibility criteria as a relevant "
-        "pseudo-record (weight 0.5), and a title-only SVM for records without abstract",
+        "pseudo-record (weight 0.5), averaged with a title-only SVM for records without "
+        "abstract",
         features=FeatureConfig(),
-        ranker=EnsembleConfig(
-            (SVMConfig(criteria_weight=0.5),), (1.0,), abstractless=SVMConfig(view="title")
-        ),
+        ranker=LEXICAL,
     ),
     "sysreview-minilm": ModelConfig(
         name="sysreview-minilm",
