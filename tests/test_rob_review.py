@@ -16,6 +16,8 @@ from sysreview.cli import main
 from sysreview.errors import DataError, WorkflowError
 from sysreview.model import Outcome, Protocol, Study, replace
 
+from .parallel import run_together
+
 LOW = "1.1=Y 1.2=Y 1.3=N"  # random, concealed, no baseline problem
 NO_CONCEALMENT = "1.1=Y 1.2=N 1.3=N"  # high whatever else
 UNKNOWN_CONCEALMENT = "1.1=Y 1.2=NI 1.3=N"  # some concerns
@@ -185,30 +187,15 @@ def test_adherence_variant_asks_domain_two_differently(tmp_path: Path, db_url: s
 
 def test_two_assessors_at_the_same_moment_lose_nothing(tmp_path: Path, db_url: str) -> None:
     _review(tmp_path, db_url).close()
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
-    def assess(assessor: str) -> None:
-        try:
-            with Review.open(tmp_path / "rev") as review:
-                for study in ("alpha", "beta", "gamma"):
-                    barrier.wait(timeout=30)
-                    for domain in ("D1", "D3", "D5"):
-                        review.assess_risk_of_bias(
-                            study,
-                            domain,
-                            judgement="low",
-                            assessor=assessor,
-                        )
-        except BaseException as exc:
-            errors.append(exc)
+    def assess(assessor: str, barrier: threading.Barrier) -> None:
+        with Review.open(tmp_path / "rev") as review:
+            for study in ("alpha", "beta", "gamma"):
+                barrier.wait(timeout=30)
+                for domain in ("D1", "D3", "D5"):
+                    review.assess_risk_of_bias(study, domain, judgement="low", assessor=assessor)
 
-    threads = [threading.Thread(target=assess, args=(name,)) for name in ("ann", "bob")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    assert run_together(assess, ("ann", "bob")) == []
     with Review.open(tmp_path / "rev") as review:
         found = review.risk_of_bias_positions()
         assert len(found) == 9 and {p.state for p in found} == {"settled"}

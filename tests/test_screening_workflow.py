@@ -17,6 +17,7 @@ from sysreview.model import Criterion, Protocol, Record, ReviewData, replace
 from sysreview.screening._agreement import cohen_kappa, fleiss_kappa, gwet_ac1
 
 from .conftest import IN_CI
+from .parallel import run_together
 
 REASONS = ("wrong population", "wrong intervention", "not a trial")
 
@@ -150,25 +151,15 @@ def test_two_reviewers_deciding_one_record_at_once_lose_nothing(
     tmp_path: Path, pg_url: str
 ) -> None:
     _review(tmp_path, pg_url, n=40).close()
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
-    def screen(reviewer: str) -> None:
-        try:
-            with Review.open(tmp_path / "rev") as review:
-                for i in range(40):
-                    if i % 10 == 0:
-                        barrier.wait(timeout=30)
-                    review.decide(f"r{i}", "include" if i % 3 else "exclude", reviewer=reviewer)
-        except BaseException as exc:
-            errors.append(exc)
+    def screen(reviewer: str, barrier: threading.Barrier) -> None:
+        with Review.open(tmp_path / "rev") as review:
+            for i in range(40):
+                if i % 10 == 0:
+                    barrier.wait(timeout=30)
+                review.decide(f"r{i}", "include" if i % 3 else "exclude", reviewer=reviewer)
 
-    threads = [threading.Thread(target=screen, args=(name,)) for name in ("ann", "bob")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    assert run_together(screen, ("ann", "bob")) == []
     with Review.open(tmp_path / "rev") as review:
         decisions = review.data().decisions
         assert len(decisions) == 80

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -13,6 +15,7 @@ from sysreview.store import Store
 from sysreview.store.tables import metadata
 
 from .factories import small_review
+from .parallel import run_together
 
 
 def test_round_trip(db_url: str) -> None:
@@ -137,32 +140,21 @@ def test_concurrent_whole_review_writers_wait_for_each_other(db_url: str) -> Non
     """Two writers each adding notes by read-modify-write, at the same moments: every
     note lands (none overwritten) and no deadlock, although each write deletes and
     re-inserts every row."""
-    import threading
-
     first = Store.open(db_url)
     first.replace(small_review())
     first.dispose()
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
-    def write(who: str) -> None:
+    def write(who: str, barrier: threading.Barrier) -> None:
         store = Store.open(db_url)
         try:
             barrier.wait(timeout=30)
             for i in range(8):
                 note = model.Note(id=f"{who}{i}", subject="test", text=who)
                 store.update(lambda data, n=note: model.replace(data, notes=(*data.notes, n)))
-        except BaseException as exc:
-            errors.append(exc)
         finally:
             store.dispose()
 
-    threads = [threading.Thread(target=write, args=(who,)) for who in ("a", "b")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    assert run_together(write, ("a", "b")) == []
     store = Store.open(db_url)
     try:
         ids = {n.id for n in store.read().notes}

@@ -15,6 +15,8 @@ from sysreview import Review
 from sysreview.web import create_app, main
 from sysreview.web.app import COOKIE
 
+from ..parallel import run_together
+
 
 def _client(review_dir: Path, name: str | None = None) -> TestClient:
     client = TestClient(create_app(review_dir))
@@ -134,7 +136,7 @@ def test_reviewers_deciding_at_the_same_time_lose_nothing(review_dir: Path) -> N
     app = create_app(review_dir)
     errors: list[str] = []
 
-    def screen_all(name: str) -> None:
+    def screen_all(name: str, _: threading.Barrier) -> None:
         client = TestClient(app)
         client.post("/signin", data={"name": name})
         for i in range(6):
@@ -143,11 +145,7 @@ def test_reviewers_deciding_at_the_same_time_lose_nothing(review_dir: Path) -> N
             if response.status_code != 200:
                 errors.append(f"{name} r{i}: {response.status_code}")
 
-    threads = [threading.Thread(target=screen_all, args=(n,)) for n in ("ann", "bob")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    assert run_together(screen_all, ("ann", "bob")) == []
     assert errors == []
     with Review.open(review_dir) as review:
         decisions = review.data().decisions
