@@ -217,7 +217,7 @@ def conflicts(ctx: click.Context, tool: str | None, as_json: bool) -> None:
             for who, j in row["judgements"].items()
         )
         click.echo(f"{_label(row['study'], row['domain'], row['outcome'])}\t{votes}")
-    click.echo(f"{len(rows)} conflicts")
+    click.echo(f"{len(rows)} conflict" + ("" if len(rows) == 1 else "s"))
 
 
 def _label(study: str, domain: str, outcome: str | None) -> str:
