@@ -154,6 +154,35 @@ def test_risk_of_bias_is_weighted_by_the_analysis_weights() -> None:
     assert _by_domain(review(rob={}))["risk_of_bias"].level is None
 
 
+def test_rob2_judgements_of_this_outcome_override_those_for_all_outcomes() -> None:
+    """RoB 2 judges a result: a study's judgements for the analysis' outcome count, its
+    judgements for all outcomes stand in where it has none, other outcomes' never."""
+    rob2 = (
+        # a2001: low for all outcomes, but high in D4 for return to work (self-report)
+        m.RobAssessment("a2001", "rob2", "randomisation_process", "low"),
+        m.RobAssessment("a2001", "rob2", "measurement_of_the_outcome", "low"),
+        m.RobAssessment("a2001", "rob2", "measurement_of_the_outcome", "high", outcome="rtw"),
+        # b2005: some concerns for all outcomes; high only for another outcome
+        m.RobAssessment("b2005", "rob2", "missing_outcome_data", "some_concerns"),
+        m.RobAssessment("b2005", "rob2", "missing_outcome_data", "high", outcome="pain"),
+        # an assessor's own judgement is not the review's
+        m.RobAssessment("c2010", "rob2", "randomisation_process", "high", None, None, "ann", False),
+    )
+    data = replace(review(rob={}), risk_of_bias=rob2)
+    data = replace(
+        data,
+        protocol=replace(
+            data.protocol, outcomes=(*data.protocol.outcomes, m.Outcome("pain", "Smerte"))
+        ),
+    )
+    e = grade.gather(data, data.certainty[0])
+    w = dict(zip(e.studies, e.weights, strict=True))
+    s = _by_domain(data)["risk_of_bias"]
+    rated = w["a2001"] + w["b2005"]
+    assert f"{w['a2001'] / rated * 100:.0f} % of the weight from studies at high risk" in s.reason
+    assert f"{w['b2005'] / rated * 100:.0f} % at unclear" in s.reason
+
+
 def test_inconsistency_follows_i2_and_overlap() -> None:
     s = _by_domain(review())["inconsistency"]
     e = grade.gather(review(), review().certainty[0])
