@@ -346,3 +346,35 @@ def test_rob2_judgements_show_their_domains_and_signalling_answers(tmp_path: Pat
         "Central randomisation (1.1=Y 1.2=Y 1.3=N)",
     ] in cells
     assert any(row[1] == "Allocation concealment" for row in cells)  # RoB 1's names still
+
+
+def test_rob2_judged_per_result_gets_a_figure_per_outcome(tmp_path: Path) -> None:
+    """RoB 2 judges results: judgements for one outcome only (none for all outcomes)
+    draw that outcome's traffic light, and `sysreview figure rob` draws it too."""
+    from sysreview.model import RobAssessment, replace
+
+    from .factories import small_review
+
+    data = small_review()
+    outcome = data.protocol.outcomes[0]
+    judged = tuple(
+        RobAssessment("smith2018", "rob2", code, judgement, outcome=outcome.id)
+        for code, judgement in (("randomisation_process", "low"), ("missing_outcome_data", "high"))
+    )
+    data = replace(data, risk_of_bias=judged)
+    doc = build_report(data, "en", tmp_path)
+    names = [f.anchor for f in doc.figures() if f.kind.startswith("rob")]
+    assert names == [f"rob-rob2-{outcome.id}", f"rob-rob2-{outcome.id}-summary"]
+    caption = next(f.caption for f in doc.figures() if f.anchor == names[0])
+    assert caption.endswith(outcome.name_en or outcome.name)
+    svg = (tmp_path / "figures" / f"en-{names[0]}.svg").read_text(encoding="utf-8")
+    assert "Smith 2018" in svg
+    with Review.init(tmp_path / "rev") as review:
+        review.save(
+            replace(
+                review.data(),
+                **{f: getattr(data, f) for f in ("studies", "protocol", "risk_of_bias")},
+            )
+        )
+        drawn = review.draw_figure("rob", tmp_path / "rob.svg")
+        assert drawn.stat().st_size > 1000

@@ -603,10 +603,13 @@ class Review:
                                 f"{kind} ANALYSIS -o plot.svg")  # fmt: skip
             name = f"{kind}-{analysis}"
         elif kind in ("rob", "rob-summary"):
-            tools = sorted({a.tool for a in data.risk_of_bias})
+            from .report.build import rob_figure, rob_scopes
+
+            tools = sorted({a.tool for a in data.risk_of_bias if a.consensus})
             if not tools:
-                raise DataError("the review holds no risk-of-bias assessments")
-            name = f"rob-{tools[0]}" + ("-summary" if kind == "rob-summary" else "")
+                raise DataError("the review holds no agreed risk-of-bias judgements")
+            first = rob_figure(tools[0], rob_scopes(data, tools[0])[0])
+            name = first + ("-summary" if kind == "rob-summary" else "")
         else:
             name = kind
         return draw_figure(data, name, out, lang=lang)

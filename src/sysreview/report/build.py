@@ -87,8 +87,8 @@ def build_report(data: ReviewData, lang: str, out: str | Path, *, draw: bool = T
 
 
 def draw_figure(data: ReviewData, name: str, path: str | Path, *, lang: str = "en") -> Path:
-    """Draw one of the report's figures alone: ``prisma``, ``rob-<tool>``,
-    ``rob-<tool>-summary``, ``effect-direction`` or ``forest-<analysis>``."""
+    """Draw one of the report's figures alone: ``prisma``, ``rob-<tool>[-<outcome>]``,
+    ``rob-<tool>[-<outcome>]-summary``, ``effect-direction`` or ``forest-<analysis>``."""
     drawers = _build(data, lang, Path(path).parent, False).drawers
     if name not in drawers:
         raise DataError(f"the report has no figure {name!r}", hint="figures: " + ", ".join(drawers))
@@ -421,24 +421,45 @@ def _risk_of_bias(x: _Builder) -> None:
         return
     x.add(b.Heading(2, x.w["rob"], "rob"))
     labels = {s.id: s.label for s in x.data.studies}
+    outcomes = {o.id: o for o in x.data.protocol.outcomes}
     for tool in tools:
-        table = rob_table(x.data.risk_of_bias, tool=tool, study_labels=labels, lang=x.lang)
-        summary = rob_summary(table)
-        name = ROB_TOOL_NAMES.get(tool, {}).get(x.lang, tool)
-        x.figure(
-            "rob_traffic_light",
-            f"rob-{tool}",
-            name,
-            f"{len(table.studies)} × {len(table.domains)}",
-            partial(draw_traffic_light, table),
-        )
-        x.figure(
-            "rob_summary",
-            f"rob-{tool}-summary",
-            f"{name}: {'oppsummering' if x.lang == 'nb' else 'summary'}",
-            name,
-            partial(draw_summary, summary),
-        )
+        for outcome in rob_scopes(x.data, tool):
+            table = rob_table(
+                x.data.risk_of_bias, tool=tool, study_labels=labels, lang=x.lang, outcome=outcome
+            )
+            name = ROB_TOOL_NAMES.get(tool, {}).get(x.lang, tool)
+            if outcome is not None:  # RoB 2 judges a result: one figure per outcome judged
+                known = outcomes.get(outcome)
+                shown = (known.name_en or known.name) if known and x.lang == "en" else None
+                name += f" · {shown or (known.name if known else outcome)}"
+            stem = rob_figure(tool, outcome)
+            x.figure(
+                "rob_traffic_light",
+                stem,
+                name,
+                f"{len(table.studies)} × {len(table.domains)}",
+                partial(draw_traffic_light, table),
+            )
+            x.figure(
+                "rob_summary",
+                f"{stem}-summary",
+                f"{name}: {'oppsummering' if x.lang == 'nb' else 'summary'}",
+                name,
+                partial(draw_summary, rob_summary(table)),
+            )
+
+
+def rob_scopes(data: ReviewData, tool: str) -> list[str | None]:
+    """What the risk-of-bias figures of ``tool`` cover: all outcomes (None) where the
+    review has judgements for all outcomes, then each outcome judged on its own."""
+    judged = [a for a in data.risk_of_bias if a.consensus and a.tool == tool]
+    general: list[str | None] = [None] if any(a.outcome is None for a in judged) else []
+    return general + sorted({a.outcome for a in judged if a.outcome is not None})
+
+
+def rob_figure(tool: str, outcome: str | None) -> str:
+    """The name of a risk-of-bias traffic-light figure (``-summary`` added: its summary)."""
+    return f"rob-{tool}" + (f"-{outcome}" if outcome else "")
 
 
 def _effects(x: _Builder, sof: list[grade.BuiltTable]) -> None:
