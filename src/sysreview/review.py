@@ -472,7 +472,7 @@ class Review:
         """Where every judged study × domain (× outcome) stands: awaiting, conflict,
         settled."""
         data = self.data()
-        found = appraisal_workflow.positions(data.risk_of_bias, data.protocol.screening_reviewers)
+        found = appraisal_workflow.positions(data.risk_of_bias)
         return [p for p in found if tool is None or p.tool == tool]
 
     def risk_of_bias_seen_by(self, assessor: str) -> list[RobAssessment]:

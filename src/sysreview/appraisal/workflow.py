@@ -21,7 +21,7 @@ from typing import Literal
 from ..errors import SysreviewError, WorkflowError
 from ..model import RobAssessment
 from . import rob2
-from .tools import derive_overall, domain_code, tool
+from .tools import domain_code, tool
 
 Key = tuple[str, str, str, str | None]
 State = Literal["awaiting", "conflict", "settled"]
@@ -158,7 +158,7 @@ def _grouped(assessments: Iterable[RobAssessment]) -> dict[Key, list[RobAssessme
     return by_key
 
 
-def position(items: Sequence[RobAssessment], required: int) -> RobPosition:
+def position(items: Sequence[RobAssessment]) -> RobPosition:
     """Where the judgements ``items`` on one key leave it."""
     study, tool_code, domain, outcome = key_of(items[0])
     individual = [a for a in items if not a.consensus]
@@ -174,13 +174,9 @@ def position(items: Sequence[RobAssessment], required: int) -> RobPosition:
     return RobPosition(study, tool_code, domain, outcome, state, judgement, assessors)
 
 
-def positions(assessments: Iterable[RobAssessment], required: int) -> list[RobPosition]:
+def positions(assessments: Iterable[RobAssessment]) -> list[RobPosition]:
     """Every key judged by anyone, in the order first judged."""
-    return [position(items, required) for items in _grouped(assessments).values()]
-
-
-def conflicts(assessments: Iterable[RobAssessment], required: int) -> list[RobPosition]:
-    return [p for p in positions(assessments, required) if p.state == "conflict"]
+    return [position(items) for items in _grouped(assessments).values()]
 
 
 def record(
@@ -237,27 +233,6 @@ def visible(assessments: Iterable[RobAssessment], assessor: str) -> list[RobAsse
     return [
         a for a in items if a.consensus or a.assessor == assessor or key_of(a) in judged | settled
     ]
-
-
-def overall_of(
-    assessments: Iterable[RobAssessment], study: str, tool_code: str, outcome: str | None = None
-) -> str | None:
-    """The overall consensus judgement of one study by one tool, derived from its
-    domains (the outcome's own judgements overriding those for all outcomes)."""
-    general: dict[str, str] = {}
-    specific: dict[str, str] = {}
-    for a in assessments:
-        if a.study != study or a.tool != tool_code or not a.consensus:
-            continue
-        if a.outcome is None:
-            general[a.domain] = a.judgement
-        elif a.outcome == outcome:
-            specific[a.domain] = a.judgement
-    merged = {**general, **specific}
-    if "overall" in merged:
-        return merged["overall"]
-    spec = tool(tool_code)
-    return derive_overall(tool_code, [merged.get(d.code) for d in spec.domains])
 
 
 def _describe(key: Key) -> str:
