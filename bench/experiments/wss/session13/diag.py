@@ -1,6 +1,11 @@
 """Session 12's diag.py on this session's variants: `diag.py VARIANTS SETS [LABEL]`."""
+import os
 import sys
 from pathlib import Path
+
+# before NumPy loads: one BLAS thread (two thrash when another process runs)
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

@@ -174,3 +174,7 @@ class Cumulative(AvgFusion):
 
 _CLS["c10"] = Cumulative
 V["c10"] = replace(BASE, name="c10")
+
+# the product (lex_avg base) with the bandit starting from a lower default weight
+V["d025"] = replace(BASE, name="d025", ranker=replace(BASE.ranker, default=0.25))
+V["d0"] = replace(BASE, name="d0", ranker=replace(BASE.ranker, default=0.0))
