@@ -39,7 +39,14 @@ def _need(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture
-def server(tmp_path: Path, review_dir: Path) -> Iterator[str]:
+def server(review_dir: Path) -> Iterator[str]:
+    with _serving(review_dir) as url:
+        yield url
+
+
+@contextmanager
+def _serving(review_dir: Path) -> Iterator[str]:
+    """The web app on ``review_dir``, served by uvicorn on a free localhost port."""
     import uvicorn
 
     from sysreview.web import create_app
@@ -57,9 +64,11 @@ def server(tmp_path: Path, review_dir: Path) -> Iterator[str]:
     while not app_server.started:
         assert time.monotonic() < deadline, "the web app did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    app_server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        app_server.should_exit = True
+        thread.join(timeout=10)
 
 
 @contextmanager
@@ -193,3 +202,22 @@ def test_a_reviewer_answers_rob2_questions_in_chromium(
         )
         page.screenshot(path=str(tmp_path / "rob_grid.png"), full_page=True)
         _keep_screenshots(tmp_path, "rob_study.png", "rob_grid.png")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_header_stays_one_line_with_the_examples_long_title(review_dir: Path) -> None:
+    """The bundled example's Norwegian title is cut with an ellipsis (whole on hover),
+    so the nav, the reviewer and Sign out stay on one line at 1200 px."""
+    long = "Arbeidsrettede rehabiliteringstiltak ved langtidssykmelding: en systematisk oversikt"
+    with Review.open(review_dir) as review:
+        data = review.data()
+        review.save(replace(data, review=replace(data.review, title=long)))
+    with _serving(review_dir) as server, _chromium() as page:
+        _sign_in(page, server, "ann")
+        page.goto(server + "/rob")
+        assert page.locator("header .review").get_attribute("title") == long
+        tops = [
+            page.locator(selector).bounding_box()["y"]  # type: ignore[index]
+            for selector in ("header nav a >> nth=0", "header nav a >> nth=-1", "header button")
+        ]
+        assert max(tops) - min(tops) < 12, tops
