@@ -96,6 +96,7 @@ class DomainView:
     variant: str | None = None
     state: str = "open"
     settled: str | None = None
+    settled_support: str | None = None  # the team's support for its judgement
     mine: Any = None  # the reviewer's own RobAssessment, if any
     proposed: str | None = None  # the algorithm's judgement of their saved answers
     others: list[Any] = field(default_factory=list)  # others' judgements they may see
@@ -246,17 +247,21 @@ def router(
             raise HTTPException(404, f"no study {study!r} in this review")
         spec = _tool(tool)
         cells = _cells(review, reviewer, spec.code, outcome or None)
-        seen = [
+        visible = [
             a
             for a in review.risk_of_bias_seen_by(reviewer)
             if (a.study, a.tool, a.outcome) == (study, spec.code, outcome or None)
-            and not a.consensus
         ]
+        seen = [a for a in visible if not a.consensus]
+        agreed = {a.domain: a for a in visible if a.consensus}
         mine = {a.domain: a for a in seen if a.assessor == reviewer}
         if spec.code == rob2.TOOL and not variant:
             earlier = mine.get(rob2.domains()[1].code)
             variant = (earlier.variant if earlier else None) or rob2.VARIANTS[0]
         views = _domain_views(spec, variant, cells, study, mine, seen, reviewer)
+        for view in views:
+            if view.code in agreed:
+                view.settled_support = agreed[view.code].support
         typed_in = next((v for v in views if typed and typed.domain == v.code), None)
         if typed is not None and typed_in is not None:
             typed_in.answers, typed_in.judgement = typed.answers(), typed.judgement
