@@ -475,6 +475,13 @@ class Review:
         found = appraisal_workflow.positions(data.risk_of_bias)
         return [p for p in found if tool is None or p.tool == tool]
 
+    def risk_of_bias_conflicts(
+        self, tool: str | None = None
+    ) -> list[tuple[RobPosition, tuple[RobAssessment, ...]]]:
+        """The domains whose assessors disagree, each with their judgements."""
+        found = appraisal_workflow.conflicts(self.data().risk_of_bias)
+        return [(p, judged) for p, judged in found if tool is None or p.tool == tool]
+
     def risk_of_bias_seen_by(self, assessor: str) -> list[RobAssessment]:
         """The judgements ``assessor`` may see (blinded to others' until they have
         judged the same domain themselves)."""

@@ -179,6 +179,19 @@ def positions(assessments: Iterable[RobAssessment]) -> list[RobPosition]:
     return [position(items) for items in _grouped(assessments).values()]
 
 
+def conflicts(
+    assessments: Iterable[RobAssessment],
+) -> list[tuple[RobPosition, tuple[RobAssessment, ...]]]:
+    """The keys whose assessors disagree, each with its independent judgements (what
+    the team sees to settle it)."""
+    out = []
+    for items in _grouped(assessments).values():
+        where = position(items)
+        if where.state == "conflict":
+            out.append((where, tuple(a for a in items if not a.consensus)))
+    return out
+
+
 def record(
     assessments: Sequence[RobAssessment], new: RobAssessment, required: int
 ) -> tuple[RobAssessment, ...]:

@@ -182,16 +182,9 @@ def status(ctx: click.Context, tool: str | None, reviewer: str, as_json: bool) -
 def conflicts(ctx: click.Context, tool: str | None, as_json: bool) -> None:
     """Domains whose assessors disagree, with each one's judgement, answers and support."""
     with review_commands.open_review(ctx) as review:
-        found = [p for p in review.risk_of_bias_positions(tool) if p.state == "conflict"]
-        data = review.data()
+        found = review.risk_of_bias_conflicts(tool)
     rows: list[dict[str, Any]] = []
-    for p in found:
-        judged = [
-            a
-            for a in data.risk_of_bias
-            if (a.study, a.tool, a.domain, a.outcome) == (p.study, p.tool, p.domain, p.outcome)
-            and not a.consensus
-        ]
+    for p, judged in found:
         rows.append(
             {
                 "study": p.study,

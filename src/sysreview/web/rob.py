@@ -159,17 +159,10 @@ def router(
     ) -> HTMLResponse:
         if tool:
             _tool(tool)
-        found = [p for p in review.risk_of_bias_positions(tool or None) if p.state == "conflict"]
-        data = review.data()
-        studies = {s.id: s for s in data.studies}
+        found = review.risk_of_bias_conflicts(tool or None)
+        studies = {s.id: s for s in review.data().studies}
         rows = []
-        for p in found:
-            judged = [
-                a
-                for a in data.risk_of_bias
-                if not a.consensus
-                and (a.study, a.tool, a.domain, a.outcome) == (p.study, p.tool, p.domain, p.outcome)
-            ]
+        for p, judged in found:
             spec = tools.tool(p.tool)
             heading = dict(zip((d.code for d in spec.domains), spec.headings, strict=True))
             rows.append(
