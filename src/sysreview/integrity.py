@@ -1,5 +1,6 @@
-"""Whole-review integrity: unique identifiers, references that point somewhere, and
-risk-of-bias judgements that fit their tool's signalling answers.
+"""Whole-review integrity: unique identifiers, references that point somewhere,
+risk-of-bias judgements that fit their tool's signalling answers, and appraisal
+answers their tool's items take.
 
 Pure functions over ``ReviewData``; the bundle reader turns their findings into
 errors naming file and line, and the facade runs them before anything is stored.
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .appraisal.workflow import problem as rob_problem
-from .model import REFERENCES, ReviewData, RobAssessment
+from .model import REFERENCES, ReviewAppraisal, ReviewData, RobAssessment
 
 #: Where each kind of object lives in ``ReviewData``: collection path -> class name.
 #: ``a.b`` is a nested collection (``protocol.outcomes``); ``a[].b`` one inside each
@@ -30,6 +31,7 @@ COLLECTIONS: tuple[str, ...] = (
     "exclusions",
     "systematic_reviews",
     "risk_of_bias",
+    "review_appraisals",
     "outcome_data",
     "analyses",
     "certainty",
@@ -97,7 +99,7 @@ def problems(data: ReviewData) -> list[Problem]:
                     message = f"{ref!r} is not the id of any {target.__name__}"
                     found.append(Problem(item, field, message, dangling=True))
     for item in iter_objects(data):
-        if isinstance(item.obj, RobAssessment):
+        if isinstance(item.obj, RobAssessment | ReviewAppraisal):
             wrong = rob_problem(item.obj)
             if wrong is not None:
                 found.append(Problem(item, *wrong))

@@ -38,6 +38,7 @@ StudyStatus = Literal["included", "excluded", "awaiting", "ongoing"]
 RobJudgement = Literal[
     "low", "unclear", "high", "some_concerns", "moderate", "serious", "critical", "no_information"
 ]
+AppraisalAnswer = Literal["yes", "partial_yes", "no", "no_meta_analysis", "not_applicable"]
 DataType = Literal["dichotomous", "continuous", "estimate", "narrative"]
 Model = Literal["random", "fixed"]
 Certainty = Literal["high", "moderate", "low", "very_low"]
@@ -376,6 +377,46 @@ class RobAssessment:
     assessed_at: str | None = None
 
 
+@dataclass(frozen=True)
+class ReviewAppraisal:
+    """One answer of a critical appraisal of a listed systematic review (AMSTAR 2):
+    review × tool × item × assessor.
+
+    As with :class:`RobAssessment`, ``assessor`` is empty and ``consensus`` true for
+    the agreed answer the review publishes; each assessor's own answer carries their
+    name.  The overall confidence is derived from the agreed answers
+    (:func:`sysreview.appraisal.amstar2.rate`), not stored.
+    """
+
+    review: str
+    tool: str
+    domain: str
+    judgement: AppraisalAnswer
+    support: str | None = None
+    assessor: str | None = None
+    consensus: bool = True
+    #: when the assessor recorded it (ISO 8601, UTC)
+    assessed_at: str | None = None
+
+    # Read as a RobAssessment reads, so the appraisal workflow, CLI and web app take
+    # either: the subject is the review; there is no outcome, answer set or variant.
+    @property
+    def study(self) -> str:
+        return self.review
+
+    @property
+    def outcome(self) -> None:
+        return None
+
+    @property
+    def answers(self) -> None:
+        return None
+
+    @property
+    def variant(self) -> None:
+        return None
+
+
 # --- outcome data and analyses -------------------------------------------------
 
 
@@ -638,6 +679,7 @@ class ReviewData:
     exclusions: tuple[Exclusion, ...] = ()
     systematic_reviews: tuple[SystematicReview, ...] = ()
     risk_of_bias: tuple[RobAssessment, ...] = ()
+    review_appraisals: tuple[ReviewAppraisal, ...] = ()
     outcome_data: tuple[OutcomeData, ...] = ()
     analyses: tuple[Analysis, ...] = ()
     certainty: tuple[CertaintyAssessment, ...] = ()
@@ -667,6 +709,7 @@ REFERENCES: dict[tuple[type, str], type] = {
     (Report, "study"): Study,
     (RobAssessment, "study"): Study,
     (RobAssessment, "outcome"): Outcome,
+    (ReviewAppraisal, "review"): SystematicReview,
     (OutcomeData, "study"): Study,
     (OutcomeData, "outcome"): Outcome,
     (OutcomeData, "comparison"): Comparison,

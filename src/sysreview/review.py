@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from . import dedup, grade, ingest, prisma
+from .appraisal import amstar2
 from .appraisal import workflow as appraisal_workflow
+from .appraisal.amstar2 import Rating
 from .appraisal.workflow import RobPosition
 from .bundle import read_bundle, write_bundle
 from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError, WorkflowError
@@ -29,6 +31,7 @@ from .model import (
     DuplicatePair,
     PrismaCounts,
     Record,
+    ReviewAppraisal,
     ReviewData,
     ReviewInfo,
     RobAssessment,
@@ -42,6 +45,8 @@ if TYPE_CHECKING:
     from .screening._priority import StoppingStatus
 
 T = TypeVar("T")
+#: a risk-of-bias judgement of a study, or an AMSTAR 2 answer on a listed review
+Appraisal = RobAssessment | ReviewAppraisal
 
 SETTINGS_FILE = "sysreview.yaml"
 DEFAULT_DATABASE = "review.db"
@@ -417,11 +422,15 @@ class Review:
         support: str | None = None,
         outcome: str | None = None,
         variant: str | None = None,
-    ) -> RobAssessment:
+    ) -> Appraisal:
         """Log one assessor's independent judgement of one domain (replacing their
         earlier one), in one transaction; when the protocol's number of assessors
         agree, it becomes the review's.  RoB 2's signalling answers give the judgement
-        by the tool's algorithm unless ``support`` says why the assessor departs."""
+        by the tool's algorithm unless ``support`` says why the assessor departs.
+
+        With ``tool="amstar2"``, ``study`` is a listed systematic review, ``domain``
+        an AMSTAR 2 item (``4``, ``Q9a``) and ``judgement`` its answer (``yes``,
+        ``partial_yes``, ``no`` ...), under the same rules."""
         fields = {"tool_code": tool, "judgement": judgement, "answers": answers}
         fields |= {"support": support, "outcome": outcome, "variant": variant}
         return self._judge_risk_of_bias(study, domain, assessor, False, fields)
@@ -438,7 +447,7 @@ class Review:
         support: str | None = None,
         outcome: str | None = None,
         variant: str | None = None,
-    ) -> RobAssessment:
+    ) -> Appraisal:
         """Record the team's consensus on one domain (settling a conflict, or
         replacing an earlier consensus), in one transaction; ``by`` is who settled it."""
         fields = {"tool_code": tool, "judgement": judgement, "answers": answers}
@@ -447,7 +456,7 @@ class Review:
 
     def _judge_risk_of_bias(
         self, study: str, domain: str, who: str, consensus: bool, fields: dict[str, str | None]
-    ) -> RobAssessment:
+    ) -> Appraisal:
         new = appraisal_workflow.assessment(
             study=study,
             domain=domain,
@@ -457,35 +466,58 @@ class Review:
             **fields,  # type: ignore[arg-type]
         )
 
-        def change(data: ReviewData) -> tuple[ReviewData, RobAssessment]:
+        def change(data: ReviewData) -> tuple[ReviewData, Appraisal]:
+            required = data.protocol.screening_reviewers
+            if isinstance(new, ReviewAppraisal):
+                _known_systematic_review(data, study)
+                kept_reviews = (
+                    appraisal_workflow.agree(data.review_appraisals, new)
+                    if consensus
+                    else appraisal_workflow.record(data.review_appraisals, new, required)
+                )
+                return replace(data, review_appraisals=kept_reviews), new
             _known_study(data, study)
-            if consensus:
-                kept = appraisal_workflow.agree(data.risk_of_bias, new)
-            else:
-                required = data.protocol.screening_reviewers
-                kept = appraisal_workflow.record(data.risk_of_bias, new, required)
+            kept = (
+                appraisal_workflow.agree(data.risk_of_bias, new)
+                if consensus
+                else appraisal_workflow.record(data.risk_of_bias, new, required)
+            )
             return replace(data, risk_of_bias=kept), new
 
         return self.update(change)
 
     def risk_of_bias_positions(self, tool: str | None = None) -> list[RobPosition]:
         """Where every judged study × domain (× outcome) stands: awaiting, conflict,
-        settled."""
+        settled (and every listed review × AMSTAR 2 item)."""
         data = self.data()
         found = appraisal_workflow.positions(data.risk_of_bias)
+        found += appraisal_workflow.positions(data.review_appraisals)
         return [p for p in found if tool is None or p.tool == tool]
 
     def risk_of_bias_conflicts(
         self, tool: str | None = None
-    ) -> list[tuple[RobPosition, tuple[RobAssessment, ...]]]:
+    ) -> list[tuple[RobPosition, tuple[Appraisal, ...]]]:
         """The domains whose assessors disagree, each with their judgements."""
-        found = appraisal_workflow.conflicts(self.data().risk_of_bias)
+        data = self.data()
+        found: list[tuple[RobPosition, tuple[Appraisal, ...]]] = []
+        found += appraisal_workflow.conflicts(data.risk_of_bias)
+        found += appraisal_workflow.conflicts(data.review_appraisals)
         return [(p, judged) for p, judged in found if tool is None or p.tool == tool]
 
-    def risk_of_bias_seen_by(self, assessor: str) -> list[RobAssessment]:
+    def systematic_review_confidence(self) -> dict[str, Rating]:
+        """Each appraised listed review's AMSTAR 2 confidence (high, moderate, low,
+        critically low; ``None`` while items await agreement) with the flaws it rests
+        on, from the agreed answers."""
+        return amstar2.confidence(self.data().review_appraisals)
+
+    def risk_of_bias_seen_by(self, assessor: str) -> list[Appraisal]:
         """The judgements ``assessor`` may see (blinded to others' until they have
         judged the same domain themselves)."""
-        return appraisal_workflow.visible(self.data().risk_of_bias, assessor)
+        data = self.data()
+        return [
+            *appraisal_workflow.visible(data.risk_of_bias, assessor),
+            *appraisal_workflow.visible(data.review_appraisals, assessor),
+        ]
 
     # --- GRADE and Summary of Findings --------------------------------------------
 
@@ -673,14 +705,22 @@ def _first_baseline(data: ReviewData, assessment: str) -> float | None:
     return None
 
 
+def _known_systematic_review(data: ReviewData, review: str) -> None:
+    ids = [r.id for r in data.systematic_reviews]
+    _known(ids, review, "listed systematic review", "reviews", "no systematic reviews listed yet")
+
+
 def _known_study(data: ReviewData, study: str) -> None:
-    if not any(s.id == study for s in data.studies):
-        known = ", ".join(s.id for s in data.studies[:8])
+    _known([s.id for s in data.studies], study, "study", "studies", "no studies yet")
+
+
+def _known(ids: list[str], wanted: str, what: str, plural: str, none: str) -> None:
+    """A WorkflowError naming the first few ids unless ``wanted`` is one of ``ids``."""
+    if wanted not in ids:
+        known = ", ".join(ids[:8])
         raise WorkflowError(
-            f"no study {study!r} in this review",
-            hint=f"studies: {known}{', ...' if len(data.studies) > 8 else ''}"
-            if known
-            else "no studies yet",
+            f"no {what} {wanted!r} in this review",
+            hint=f"{plural}: {known}{', ...' if len(ids) > 8 else ''}" if known else none,
         )
 
 

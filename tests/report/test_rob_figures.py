@@ -326,8 +326,10 @@ def test_unassessed_cells_draw(tmp_path: Path) -> None:
 
 
 def test_errors() -> None:
-    with pytest.raises(DataError, match="unknown risk-of-bias tool"):
+    with pytest.raises(DataError, match="unknown appraisal tool"):
         rob_table([], tool="rob3")
+    with pytest.raises(DataError, match="AMSTAR 2 appraises systematic reviews"):
+        rob_table([], tool="amstar2")
     with pytest.raises(DataError, match="no consensus"):
         rob_table([], tool="rob1")
     with pytest.raises(DataError, match="language"):

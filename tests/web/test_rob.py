@@ -1,7 +1,8 @@
 """Risk of bias in the web app, on SQLite and PostgreSQL: two reviewers judge a
 domain by RoB 2's signalling questions, disagree and a third settles it; blinding on
 the grid and the study page; refusals that keep what was typed and change nothing;
-RoB 1's judgement per domain; and domain 2's questions for the effect of adhering."""
+RoB 1's judgement per domain; domain 2's questions for the effect of adhering; and
+AMSTAR 2 answers for the listed systematic reviews, with their overall confidence."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sysreview import Review
-from sysreview.model import Study, replace
+from sysreview.appraisal import amstar2
+from sysreview.model import Study, SystematicReview, replace
 from sysreview.web import create_app
 
 D1 = "randomisation_process"
@@ -30,7 +32,8 @@ def rob_dir(review_dir: Path) -> Path:
             Study(id="beta", label="Beta 2012"),
             Study(id="gamma", label="Gamma 2014", status="excluded"),
         )
-        review.save(replace(review.data(), studies=studies))
+        listed = (SystematicReview(id="arends2012", label="Arends 2012"),)
+        review.save(replace(review.data(), studies=studies, systematic_reviews=listed))
     return review_dir
 
 
@@ -217,3 +220,49 @@ def test_the_effect_of_adhering_asks_2_1_to_2_6(rob_dir: Path) -> None:
     assert ann.get("/rob/alpha?variant=perhaps").status_code == 404
     assert ann.get("/rob/nosuch").status_code == 404
     assert ann.get("/rob?tool=rob9").status_code == 404
+
+
+def test_amstar2_appraises_the_listed_reviews(rob_dir: Path) -> None:
+    ann, bob, cat = _clients(rob_dir, "ann", "bob", "cat")
+    grid = ann.get("/rob?tool=amstar2").text
+    assert "Arends 2012" in grid and "Alpha 2010" not in grid  # reviews, not studies
+    assert "1 listed systematic review" in grid and "Outcome (result) judged" not in grid
+    assert '<abbr title="Protocol established in advance">Q2</abbr>*' in grid
+    assert "18 items to agree" in grid
+    page = ann.get("/rob/arends2012?tool=amstar2").text
+    assert page.count('<section class="card domain"') == len(amstar2.ITEMS)
+    q1 = _domain(page, "1")
+    assert "Did the research questions and inclusion criteria" in q1
+    assert '<option value="partial_yes"' not in q1  # item 1 takes yes or no
+    assert '<option value="partial_yes"' in _domain(page, "2") and "(critical domain)" in _domain(
+        page, "2"
+    )
+    assert ">RoB 2</a>" not in page  # no links to the study tools from a review's page
+
+    typed = {"tool": "amstar2", "domain": "1", "judgement": "partial_yes", "support": "kept"}
+    refused = ann.post("/rob/arends2012", data=typed)
+    assert refused.status_code == 409
+    assert "not one the tool uses for Q1" in _domain(refused.text, "1")
+    assert ">kept</textarea>" in _domain(refused.text, "1")
+
+    for client in (ann, bob):
+        for item in amstar2.ITEM_CODES:
+            answer = {"7": "no", "4": "partial_yes"}.get(item, "yes")
+            if client is bob and item == "4":
+                answer = "yes"
+            _assess(client, "arends2012", item, tool="amstar2", judgement=answer)
+    grid = ann.get("/rob?tool=amstar2").text
+    assert _cell(grid, "arends2012", "7") == ("settled", "settled: × No")
+    assert _cell(grid, "arends2012", "4") == ("conflict", "conflict yours: ± Partial yes")
+    assert "1 items to agree" not in grid and "1 item to agree" in grid
+    conflicts = cat.get("/rob/conflicts?tool=amstar2").text
+    assert 'data-conflict="arends2012 4"' in conflicts and "Arends 2012 · AMSTAR 2 Q4" in conflicts
+    assert '<option value="no_meta_analysis"' not in conflicts  # Q4's answers only
+    agreed = {"study": "arends2012", "tool": "amstar2", "domain": "4", "judgement": "partial_yes"}
+    cat.post("/rob/agree", data={**agreed, "support": "No grey literature"})
+    grid = ann.get("/rob?tool=amstar2").text
+    confidence = re.search(r'data-testid="confidence-arends2012">(.*?)</td>', grid, re.S)
+    assert confidence is not None
+    assert " ".join(re.sub(r"<[^>]+>", " ", confidence.group(1)).split()) == "Low critical flaw: 7"
+    page = ann.get("/rob/arends2012?tool=amstar2").text
+    assert 'data-rating="low"' in page

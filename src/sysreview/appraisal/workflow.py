@@ -1,5 +1,9 @@
 """Risk of bias assessed as Cochrane asks: independently by two assessors, then agreed.
 
+The same holds for the appraisal of listed systematic reviews with AMSTAR 2, whose
+answers (:class:`~sysreview.model.ReviewAppraisal`) key on the review instead of a
+study; "study" below means either subject.
+
 Each study × tool × domain (× outcome) needs ``required`` independent judgements (the
 protocol's ``screening_reviewers``, two by default).  When they all agree, that
 judgement becomes the review's (a consensus row, written at once); when they
@@ -16,20 +20,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ..errors import SysreviewError, WorkflowError
-from ..model import RobAssessment
+from ..model import ReviewAppraisal, RobAssessment
 from . import rob2
 from .tools import domain_code, tool
 
 Key = tuple[str, str, str, str | None]
 State = Literal["awaiting", "conflict", "settled"]
+#: a judgement of a study's risk of bias, or an answer appraising a listed review
+J = TypeVar("J", bound=RobAssessment | ReviewAppraisal)
 
 
 @dataclass(frozen=True)
 class RobPosition:
-    """Where one study × tool × domain (× outcome) stands."""
+    """Where one study × tool × domain (× outcome) stands (``study`` is the listed
+    review's id for AMSTAR 2)."""
 
     study: str
     tool: str
@@ -42,7 +49,7 @@ class RobPosition:
     assessors: tuple[str, ...]
 
 
-def key_of(a: RobAssessment) -> Key:
+def key_of(a: RobAssessment | ReviewAppraisal) -> Key:
     return (a.study, a.tool, a.domain, a.outcome)
 
 
@@ -59,13 +66,19 @@ def assessment(
     answers: str | None = None,
     variant: str | None = None,
     assessed_at: str | None = None,
-) -> RobAssessment:
+) -> RobAssessment | ReviewAppraisal:
     """One judgement, checked against its tool: the domain (code or heading such as
     ``D1``) and judgement must be the tool's; RoB 2's answers must fit its signalling
     questions, and a judgement other than the algorithm's needs ``support`` saying
-    why.  Without a judgement, the algorithm's is taken."""
+    why.  Without a judgement, the algorithm's is taken.  For a tool that appraises
+    listed reviews (AMSTAR 2), ``study`` is the review and the result a
+    :class:`ReviewAppraisal`."""
     spec = tool(tool_code)
     code = domain_code(spec, domain)
+    if spec.subject == "review" and (outcome or answers or variant):
+        raise WorkflowError(
+            f"{spec.name_en} appraises a whole review: no outcome, signalling answers or variant"
+        )
     if code == "overall":
         raise WorkflowError(
             "the overall judgement follows from the domains; judge the domains",
@@ -86,13 +99,26 @@ def assessment(
             + (" (or RoB 2's signalling answers)" if tool_code == rob2.TOOL else ""),
             hint="judgements: " + ", ".join(spec.judgements),
         )
-    if judgement not in spec.judgements:
+    options = spec.options(code)
+    if judgement not in options:
         raise WorkflowError(
-            f"{spec.name_en}: judgement {judgement!r} is not one the tool uses",
-            hint="judgements: " + ", ".join(spec.judgements),
+            f"{spec.name_en}: judgement {judgement!r} is not one the tool uses"
+            + ("" if options == spec.judgements else f" for {spec.heading(code)}"),
+            hint="judgements: " + ", ".join(options),
         )
     if not consensus and not (assessor or "").strip():
         raise WorkflowError("an independent judgement needs the assessor's name")
+    if spec.subject == "review":
+        return ReviewAppraisal(
+            review=study,
+            tool=tool_code,
+            domain=code,
+            judgement=judgement,  # type: ignore[arg-type]
+            support=support or None,
+            assessor=assessor or None,
+            consensus=consensus,
+            assessed_at=assessed_at,
+        )
     return RobAssessment(
         study=study,
         tool=tool_code,
@@ -108,9 +134,12 @@ def assessment(
     )
 
 
-def problem(a: RobAssessment) -> tuple[str, str] | None:
+def problem(a: RobAssessment | ReviewAppraisal) -> tuple[str, str] | None:
     """What is wrong with a stored judgement that carries RoB 2 answers or a variant,
-    as (field, message); what :func:`assessment` would have refused."""
+    or with a stored appraisal of a listed review, as (field, message); what
+    :func:`assessment` would have refused."""
+    if isinstance(a, ReviewAppraisal):
+        return _appraisal_problem(a)
     if a.answers is None and a.variant is None:
         return None
     try:
@@ -125,6 +154,21 @@ def problem(a: RobAssessment) -> tuple[str, str] | None:
         return "answers", str(error)
     if a.judgement != proposed and not (a.support or "").strip():
         return "judgement", _departs(proposed, a.judgement)
+    return None
+
+
+def _appraisal_problem(a: ReviewAppraisal) -> tuple[str, str] | None:
+    try:
+        spec = tool(a.tool)
+    except SysreviewError as error:
+        return "tool", str(error)
+    if spec.subject != "review":
+        return "tool", f"{spec.name_en} judges studies; its judgements go in risk_of_bias"
+    if a.domain not in {d.code for d in spec.domains}:
+        return "domain", f"{spec.name_en}: unknown item {a.domain!r}"
+    options = spec.options(a.domain)
+    if a.judgement not in options:
+        return "judgement", f"{spec.name_en} {spec.heading(a.domain)} takes " + ", ".join(options)
     return None
 
 
@@ -151,14 +195,14 @@ def _departs(proposed: str, judgement: str | None) -> str:
     )
 
 
-def _grouped(assessments: Iterable[RobAssessment]) -> dict[Key, list[RobAssessment]]:
-    by_key: dict[Key, list[RobAssessment]] = {}
+def _grouped(assessments: Iterable[J]) -> dict[Key, list[J]]:
+    by_key: dict[Key, list[J]] = {}
     for a in assessments:
         by_key.setdefault(key_of(a), []).append(a)
     return by_key
 
 
-def position(items: Sequence[RobAssessment]) -> RobPosition:
+def position(items: Sequence[J]) -> RobPosition:
     """Where the judgements ``items`` on one key leave it."""
     study, tool_code, domain, outcome = key_of(items[0])
     individual = [a for a in items if not a.consensus]
@@ -174,14 +218,12 @@ def position(items: Sequence[RobAssessment]) -> RobPosition:
     return RobPosition(study, tool_code, domain, outcome, state, judgement, assessors)
 
 
-def positions(assessments: Iterable[RobAssessment]) -> list[RobPosition]:
+def positions(assessments: Iterable[J]) -> list[RobPosition]:
     """Every key judged by anyone, in the order first judged."""
     return [position(items) for items in _grouped(assessments).values()]
 
 
-def conflicts(
-    assessments: Iterable[RobAssessment],
-) -> list[tuple[RobPosition, tuple[RobAssessment, ...]]]:
+def conflicts(assessments: Iterable[J]) -> list[tuple[RobPosition, tuple[J, ...]]]:
     """The keys whose assessors disagree, each with its independent judgements (what
     the team sees to settle it)."""
     out = []
@@ -192,9 +234,7 @@ def conflicts(
     return out
 
 
-def record(
-    assessments: Sequence[RobAssessment], new: RobAssessment, required: int
-) -> tuple[RobAssessment, ...]:
+def record(assessments: Sequence[J], new: J, required: int) -> tuple[J, ...]:
     """The assessments with ``new`` (one assessor's independent judgement) in place
     of that assessor's earlier one on the key; when ``required`` assessors then agree,
     their judgement becomes the consensus."""
@@ -208,27 +248,22 @@ def record(
             "independent judgements on it can no longer change",
             hint="the team changes the consensus (sysreview rob agree)",
         )
-    kept = tuple(a for a in assessments if not (key_of(a) == key and a.assessor == new.assessor))
-    out = (*kept, new)
+    out = (*(a for a in assessments if not (key_of(a) == key and a.assessor == new.assessor)), new)
     individual = [a for a in out if key_of(a) == key and not a.consensus]
     judgements = {a.judgement for a in individual}
     if len(individual) >= required and len(judgements) == 1:
         supports = dict.fromkeys(a.support for a in individual if a.support)
-        answers = {a.answers for a in individual}
-        out = (
-            *out,
-            replace(
-                new,
-                assessor=None,
-                consensus=True,
-                support=" / ".join(s for s in supports if s) or None,
-                answers=answers.pop() if len(answers) == 1 else None,
-            ),
+        agreed = replace(
+            new, assessor=None, consensus=True, support=" / ".join(s for s in supports) or None
         )
+        if isinstance(agreed, RobAssessment):
+            answers = {a.answers for a in individual if isinstance(a, RobAssessment)}
+            agreed = replace(agreed, answers=answers.pop() if len(answers) == 1 else None)
+        out = (*out, agreed)
     return out
 
 
-def agree(assessments: Sequence[RobAssessment], new: RobAssessment) -> tuple[RobAssessment, ...]:
+def agree(assessments: Sequence[J], new: J) -> tuple[J, ...]:
     """The assessments with ``new`` as the consensus on its key (replacing an
     earlier consensus; the independent judgements stay, for the record)."""
     if not new.consensus:
@@ -237,7 +272,7 @@ def agree(assessments: Sequence[RobAssessment], new: RobAssessment) -> tuple[Rob
     return (*(a for a in assessments if not (key_of(a) == key and a.consensus)), new)
 
 
-def visible(assessments: Iterable[RobAssessment], assessor: str) -> list[RobAssessment]:
+def visible(assessments: Iterable[J], assessor: str) -> list[J]:
     """What ``assessor`` may see: consensus judgements, their own, and others' on the
     keys they have judged themselves (blinding until then)."""
     items = list(assessments)

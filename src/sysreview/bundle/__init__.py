@@ -49,6 +49,7 @@ FILES: tuple[BundleFile, ...] = (
         "systematic_reviews.yaml", "systematic_reviews", model.SystematicReview, "yaml-list"
     ),
     BundleFile("risk_of_bias.csv", "risk_of_bias", model.RobAssessment, "csv"),
+    BundleFile("review_appraisals.csv", "review_appraisals", model.ReviewAppraisal, "csv"),
     BundleFile("outcome_data.csv", "outcome_data", model.OutcomeData, "csv"),
     BundleFile("analyses.yaml", "analyses", model.Analysis, "yaml-list"),
     BundleFile("certainty.yaml", "certainty", model.CertaintyAssessment, "yaml-list"),

@@ -1,5 +1,6 @@
 """``sysreview rob``: risk of bias judged independently by two assessors, then agreed:
-questions, assess, status, conflicts, agree."""
+questions, assess, status, conflicts, agree.  The same commands appraise listed
+systematic reviews with AMSTAR 2 (``--tool amstar2``; STUDY is then the review)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ _TOOL = click.option(
     "--tool",
     default="rob2",
     show_default=True,
-    help="rob2 (signalling questions and algorithm), rob1 or robins_i.",
+    help="rob2 (signalling questions and algorithm), rob1 or robins_i; amstar2 appraises "
+    "a listed systematic review (STUDY is its id, DOMAIN an item such as 4 or Q9a).",
 )
 _VARIANT = click.option(
     "--variant",
@@ -35,9 +37,20 @@ def rob() -> None:
 @rob.command("questions")
 @click.option("--domain", default=None, help="One domain (code or heading, e.g. D2).")
 @_VARIANT
+@click.option(
+    "--tool",
+    type=click.Choice(["rob2", appraisal.amstar2.TOOL]),
+    default="rob2",
+    show_default=True,
+    help="rob2's signalling questions, or amstar2's items.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def questions(domain: str | None, variant: str | None, as_json: bool) -> None:
-    """RoB 2's signalling questions, with the answers each allows."""
+def questions(domain: str | None, variant: str | None, tool: str, as_json: bool) -> None:
+    """RoB 2's signalling questions, with the answers each allows (or AMSTAR 2's
+    items, with their answers and which are critical domains)."""
+    if tool == appraisal.amstar2.TOOL:
+        _amstar2_items(domain, as_json)
+        return
     chosen = variant or "assignment"
     domains = (appraisal.rob2.domain(domain, chosen),) if domain else appraisal.rob2.domains(chosen)
     if as_json:
@@ -67,6 +80,35 @@ def questions(domain: str | None, variant: str | None, as_json: bool) -> None:
             click.echo(f"  {q.id}  {when}{q.text}  [{'/'.join(q.options)}]")
 
 
+def _amstar2_items(code: str | None, as_json: bool) -> None:
+    amstar2 = appraisal.amstar2
+    try:
+        items = (amstar2.item(code),) if code else amstar2.ITEMS
+    except KeyError:
+        raise click.BadParameter(
+            f"no AMSTAR 2 item {code!r} (items: {', '.join(amstar2.ITEM_CODES)})",
+            param_hint="--domain",
+        ) from None
+    if as_json:
+        body = [
+            {
+                "item": i.code,
+                "heading": i.heading,
+                "name": i.name_en,
+                "question": i.question,
+                "options": list(i.answers),
+                "critical": i.critical,
+            }
+            for i in items
+        ]
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    for i in items:
+        mark = " (critical domain)" if i.critical else ""
+        click.echo(f"{i.heading} {i.name_en}{mark}")
+        click.echo(f"  {i.question}  [{'/'.join(i.answers)}]")
+
+
 def _judgement_options(command: Callable[..., None]) -> Callable[..., None]:
     """STUDY DOMAIN [--tool --judgement --answers --support --outcome --variant --reviewer]."""
     for option in reversed(
@@ -74,7 +116,12 @@ def _judgement_options(command: Callable[..., None]) -> Callable[..., None]:
             click.argument("study"),
             click.argument("domain"),
             _TOOL,
-            click.option("--judgement", default=None, help="low, some_concerns, high, ..."),
+            click.option(
+                "--judgement",
+                default=None,
+                help="low, some_concerns, high, ...; AMSTAR 2: yes, partial_yes, no, "
+                "no_meta_analysis, not_applicable.",
+            ),
             click.option(
                 "--answers",
                 default=None,
@@ -144,6 +191,7 @@ def status(ctx: click.Context, tool: str | None, reviewer: str, as_json: bool) -
     with review_commands.open_review(ctx) as review:
         found = review.risk_of_bias_positions(tool)
         seen = review.risk_of_bias_seen_by(reviewer)
+        ratings = review.systematic_review_confidence() if tool in (None, "amstar2") else {}
     mine = {
         (a.study, a.tool, a.domain, a.outcome): a.judgement
         for a in seen
@@ -162,8 +210,20 @@ def status(ctx: click.Context, tool: str | None, reviewer: str, as_json: bool) -
         }
         for p in found
     ]
+    confidence = [
+        {
+            "review": review_id,
+            "tool": appraisal.amstar2.TOOL,
+            "confidence": r.rating,
+            "critical_flaws": list(r.critical_flaws),
+            "weaknesses": list(r.weaknesses),
+            "unanswered": list(r.unanswered),
+        }
+        for review_id, r in ratings.items()
+    ]
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        body: Any = {"domains": rows, "confidence": confidence} if confidence else rows
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     for row in rows:
         click.echo(
@@ -173,6 +233,23 @@ def status(ctx: click.Context, tool: str | None, reviewer: str, as_json: bool) -
         )
     counts = {s: sum(r["state"] == s for r in rows) for s in ("settled", "conflict", "awaiting")}
     click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+    for c in confidence:
+        click.echo(f"{c['review']}: AMSTAR 2 confidence {_confidence(c)}")
+
+
+def _confidence(c: dict[str, Any]) -> str:
+    """``low (critical flaw: item 7; weaknesses: items 3, 10)`` and the like."""
+    found = c["confidence"] or f"not yet rated ({len(c['unanswered'])} items to agree)"
+    why = []
+    for key, one, many in (
+        ("critical_flaws", "critical flaw", "critical flaws"),
+        ("weaknesses", "weakness", "weaknesses"),
+    ):
+        items = c[key]
+        if items:
+            label, noun = (one, "item") if len(items) == 1 else (many, "items")
+            why.append(f"{label}: {noun} {', '.join(map(str, items))}")
+    return found + (f" ({'; '.join(why)})" if why else "")
 
 
 @rob.command("conflicts")

@@ -12,6 +12,7 @@ study with support, characteristics of included studies).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import grade, prisma, stats
+from ..appraisal import amstar2
 from ..errors import DataError
 from ..model import Analysis, Comparison, OutcomeData, ReviewData
 from . import blocks as b
@@ -116,6 +118,7 @@ def _build(data: ReviewData, lang: str, out: Path, draw: bool) -> _Built:
     _risk_of_bias(x)
     _effects(x, sof)
     _swim(x)
+    _systematic_reviews(x)
     _conclusion(x)
     _appendices(x)
     r = data.review
@@ -299,6 +302,23 @@ def _methods(x: _Builder) -> None:
                     f"Vi vurderte risiko for skjevheter med {names}."
                     if x.lang == "nb"
                     else f"We assessed risk of bias with {names}."
+                )
+            )
+        )
+    if d.review_appraisals:
+        x.add(
+            b.Paragraph(
+                b.text(
+                    "Vi vurderte de systematiske oversiktene med AMSTAR 2 (Shea 2017). Et «nei» "
+                    "på et kritisk domene (punkt 2, 4, 7, 9, 11, 13 og 15) er en kritisk svakhet; "
+                    "tilliten til resultatene er høy med høyst én ikke-kritisk svakhet, moderat "
+                    "med flere, lav med én kritisk svakhet og kritisk lav med flere."
+                    if x.lang == "nb"
+                    else "We appraised the systematic reviews with AMSTAR 2 (Shea 2017). A "
+                    '"no" on a critical domain (items 2, 4, 7, 9, 11, 13 and 15) is a critical '
+                    "flaw; confidence in the results is high with at most one non-critical "
+                    "weakness, moderate with more, low with one critical flaw and critically "
+                    "low with more than one."
                 )
             )
         )
@@ -745,6 +765,84 @@ def _swim(x: _Builder) -> None:
     )
 
 
+def _systematic_reviews(x: _Builder) -> None:
+    """The listed systematic reviews: how many, and their AMSTAR 2 confidence where
+    appraised (each one's aim and conclusion are an appendix, as in the seed review)."""
+    listed = x.data.systematic_reviews
+    if not listed:
+        return
+    w = x.w
+    ratings = amstar2.confidence(x.data.review_appraisals)
+    x.add(b.Heading(2, w["systematic_reviews"], "systematic-reviews"))
+    n = len(listed)
+    sentence = (
+        f"Vi inkluderte {n} systematiske oversikter for opplisting; vedlegget beskriver "
+        "hver oversikts mål og konklusjon."
+        if x.lang == "nb"
+        else f"We listed {n} systematic reviews; the appendix gives each one's aim and conclusion."
+    )
+    x.add(b.Paragraph(b.text(sentence)))
+    if not ratings:
+        return
+    counts = Counter(r.rating for r in ratings.values() if r.rating)
+    names = [
+        f"{amstar2.RATING_NAMES[rating][_NB[x.lang]].lower()}: {counts[rating]}"
+        for rating in amstar2.RATINGS
+        if counts[rating]
+    ]
+    x.add(
+        b.Paragraph(
+            b.text(
+                f"Vi vurderte {len(ratings)} av dem med AMSTAR 2 (tillit til resultatene: "
+                f"{', '.join(names) or 'ikke ferdig vurdert'})."
+                if x.lang == "nb"
+                else f"We appraised {len(ratings)} of them with AMSTAR 2 (confidence in the "
+                f"results: {', '.join(names) or 'not yet rated'})."
+            )
+        )
+    )
+    labels = {r.id: r.label for r in listed}
+    rows = [
+        (b.text(labels.get(review, review)), b.text(_rating_words(rating, x.lang)))
+        for review, rating in ratings.items()
+    ]
+    x.table(w["sr_confidence"], (w["sr_review"], w["sr_confidence"]), rows, widths=(2, 3))
+
+
+def _sr_descriptions(x: _Builder) -> None:
+    """Each listed review's aim and conclusion (the seed review's appendix 4)."""
+    w = x.w
+    x.add(b.Heading(2, w["sr_descriptions"], "sr-descriptions"))
+    rows = [
+        (b.text(r.label), b.text(r.aim or ""), b.text(r.conclusion or ""))
+        for r in x.data.systematic_reviews
+    ]
+    x.table(
+        w["sr_descriptions"],
+        (w["sr_review"], w["sr_aim"], w["sr_conclusion"]),
+        rows,
+        widths=(1.2, 3, 3),
+        anchor="systematic-reviews-table",
+    )
+
+
+#: where the Norwegian name sits in amstar2's (English, bokmål) name pairs
+_NB = {"en": 0, "nb": 1}
+
+
+def _rating_words(rating: amstar2.Rating | None, lang: str) -> str:
+    """``Low (critical flaw: 7)``; empty for a review not appraised."""
+    if rating is None:
+        return ""
+    if rating.rating is None:
+        return "ikke ferdig vurdert" if lang == "nb" else "not yet rated"
+    name = amstar2.RATING_NAMES[rating.rating][_NB[lang]]
+    flaws = ", ".join(map(str, rating.critical_flaws))
+    if not flaws:
+        return name
+    return f"{name} ({'kritisk svakhet' if lang == 'nb' else 'critical flaw'}: {flaws})"
+
+
 def _conclusion(x: _Builder) -> None:
     r = x.data.review
     text = (r.conclusion_en or r.conclusion) if x.lang == "en" else r.conclusion
@@ -802,6 +900,10 @@ def _appendices(x: _Builder) -> None:
             judged,
             widths=(1.5, 2, 1, 4),
         )
+    if d.systematic_reviews:
+        _sr_descriptions(x)
+    if d.review_appraisals:
+        _amstar2_table(x)
     included = [s for s in d.studies if s.status == "included" and s.characteristics]
     if included:
         x.add(b.Heading(2, w["characteristics"], "characteristics"))
@@ -811,6 +913,38 @@ def _appendices(x: _Builder) -> None:
     if d.notes:
         x.add(b.Heading(2, w["notes"], "notes"))
         x.add(b.Bullets(tuple(b.text(f"{n.subject}: {n.text}") for n in d.notes)))
+
+
+def _amstar2_table(x: _Builder) -> None:
+    """Every appraised review's agreed AMSTAR 2 answers (Y, PY, N, NMA, NA) by item
+    and its overall confidence, as published overviews tabulate them."""
+    d, w = x.data, x.w
+    labels = {r.id: r.label for r in d.systematic_reviews}
+    ratings = amstar2.confidence(d.review_appraisals)
+    agreed = {(a.review, a.domain): a.judgement for a in d.review_appraisals if a.consensus}
+    x.add(b.Heading(2, w["amstar2_table"], "amstar2"))
+    rows = [
+        (
+            b.text(labels.get(review, review)),
+            *(
+                b.text(amstar2.ANSWER_SHORT.get(agreed.get((review, i.code), ""), ""))
+                for i in amstar2.ITEMS
+            ),
+            b.text(_rating_words(rating, x.lang)),
+        )
+        for review, rating in ratings.items()
+    ]
+    x.table(
+        w["amstar2_table"],
+        (w["sr_review"], *(i.code for i in amstar2.ITEMS), w["sr_confidence"]),
+        rows,
+        widths=(1.6, *(0.45 for _ in amstar2.ITEMS), 1.6),
+    )
+    legend = ", ".join(
+        f"{short} {amstar2.ANSWER_NAMES[answer][_NB[x.lang]].lower()}"
+        for answer, short in amstar2.ANSWER_SHORT.items()
+    )
+    x.add(b.Paragraph(b.text(legend + "."), style="note"))
 
 
 # --- numbers -------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ SPECS: tuple[TableSpec, ...] = (
     TableSpec("exclusions", model.Exclusion, "exclusions"),
     TableSpec("systematic_reviews", model.SystematicReview, "systematic_reviews"),
     TableSpec("risk_of_bias", model.RobAssessment, "risk_of_bias"),
+    TableSpec("review_appraisals", model.ReviewAppraisal, "review_appraisals"),
     TableSpec("outcome_data", model.OutcomeData, "outcome_data"),
     TableSpec("analyses", model.Analysis, "analyses"),
     TableSpec("certainty", model.CertaintyAssessment, "certainty"),

@@ -1,6 +1,8 @@
 """Risk-of-bias pages: the grid of included studies × a tool's domains, one study's
 forms (RoB 2's signalling questions, or a judgement per domain for RoB 1 and
-ROBINS-I), and the conflicts the team settles.
+ROBINS-I), and the conflicts the team settles.  With ``tool=amstar2`` the same pages
+appraise the listed systematic reviews: the grid is reviews × AMSTAR 2 items with
+each review's overall confidence, and a review's page has an answer per item.
 
 Every rule is the facade's (:meth:`Review.assess_risk_of_bias`,
 :meth:`Review.agree_risk_of_bias`): two independent judgements per domain, RoB 2's
@@ -23,7 +25,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..appraisal import rob2, tools
+from ..appraisal import amstar2, rob2, tools
 from ..errors import SysreviewError
 from ..review import Review
 
@@ -92,6 +94,7 @@ class DomainView:
     code: str
     heading: str
     name: str
+    options: tuple[str, ...]
     questions: tuple[rob2.Question, ...] = ()
     variant: str | None = None
     state: str = "open"
@@ -104,6 +107,9 @@ class DomainView:
     judgement: str = ""
     support: str = ""
     refused: str | None = None
+    #: AMSTAR 2: the item's question, and whether it is a critical domain
+    question: str = ""
+    critical: bool = False
 
 
 def router(
@@ -126,21 +132,30 @@ def router(
             return to_signin()
         spec = _tool(tool)
         data = review.data()
-        studies = [s for s in data.studies if s.status == "included"]
+        if spec.subject == "review":
+            subjects: list[Any] = list(data.systematic_reviews)
+            outcome = ""
+        else:
+            subjects = [s for s in data.studies if s.status == "included"]
         cells = _cells(review, reviewer, spec.code, outcome or None)
-        shown = [c for (study, _), c in cells.items() if study in {s.id for s in studies}]
+        shown = [c for (study, _), c in cells.items() if study in {s.id for s in subjects}]
         counts = {s: sum(c.state == s for c in shown) for s in ("settled", "conflict")}
+        ratings = review.systematic_review_confidence() if spec.subject == "review" else {}
         return page(
             request,
             "rob_grid.html",
             tool=spec,
             tools=tools.TOOLS.values(),
             domains=list(zip(spec.headings, spec.domains, strict=True)),
-            studies=studies,
+            subjects=subjects,
             cells=cells,
             counts=counts,
             outcome=outcome,
-            outcomes=data.protocol.outcomes,
+            outcomes=data.protocol.outcomes if spec.subject == "study" else (),
+            ratings=ratings,
+            rating_names=amstar2.RATING_NAMES,
+            critical=amstar2.CRITICAL,
+            critical_codes={i.code for i in amstar2.ITEMS if i.critical},
         )
 
     @routes.get("/rob/conflicts", response_model=None)
@@ -160,17 +175,19 @@ def router(
         if tool:
             _tool(tool)
         found = review.risk_of_bias_conflicts(tool or None)
-        studies = {s.id: s for s in review.data().studies}
+        data = review.data()
+        studies = {s.id: s for s in data.studies}
+        listed = {r.id: r for r in data.systematic_reviews}
         rows = []
         for p, judged in found:
             spec = tools.tool(p.tool)
-            heading = dict(zip((d.code for d in spec.domains), spec.headings, strict=True))
             rows.append(
                 {
                     "position": p,
-                    "study": studies.get(p.study),
+                    "study": (listed if spec.subject == "review" else studies).get(p.study),
                     "tool": spec,
-                    "heading": heading.get(p.domain, ""),
+                    "options": spec.options(p.domain),
+                    "heading": spec.heading(p.domain),
                     "name": next((d.name_en for d in spec.domains if d.code == p.domain), ""),
                     "judged": judged,
                     "lines": _side_by_side([a.answers for a in judged]),
@@ -235,10 +252,15 @@ def router(
         refused: str | None = None,
     ) -> HTMLResponse:
         data = review.data()
-        found = next((s for s in data.studies if s.id == study), None)
-        if found is None:
-            raise HTTPException(404, f"no study {study!r} in this review")
         spec = _tool(tool)
+        if spec.subject == "review":
+            found: Any = next((r for r in data.systematic_reviews if r.id == study), None)
+            outcome = ""
+        else:
+            found = next((s for s in data.studies if s.id == study), None)
+        if found is None:
+            what = "listed systematic review" if spec.subject == "review" else "study"
+            raise HTTPException(404, f"no {what} {study!r} in this review")
         cells = _cells(review, reviewer, spec.code, outcome or None)
         visible = [
             a
@@ -259,16 +281,21 @@ def router(
         if typed is not None and typed_in is not None:
             typed_in.answers, typed_in.judgement = typed.answers(), typed.judgement
             typed_in.support, typed_in.refused = typed.support, refused
+        rating = (
+            review.systematic_review_confidence().get(study) if spec.subject == "review" else None
+        )
         return page(
             request,
             "rob_study.html",
             409 if refused else 200,
             study=found,
             tool=spec,
-            tools=tools.TOOLS.values(),
+            tools=[t for t in tools.TOOLS.values() if t.subject == spec.subject],
             views=views,
+            rating=rating,
+            rating_names=amstar2.RATING_NAMES,
             outcome=outcome,
-            outcomes=data.protocol.outcomes,
+            outcomes=data.protocol.outcomes if spec.subject == "study" else (),
             variant=variant,
             variants=rob2.VARIANTS,
             saved=saved,
@@ -366,16 +393,20 @@ def _domain_views(
     for heading, d in zip(spec.headings, spec.domains, strict=True):
         cell = cells.get((study, d.code), Cell("open"))
         own = mine.get(d.code)
+        item = amstar2.item(d.code) if spec.code == amstar2.TOOL else None
         view = DomainView(
             d.code,
             heading,
             d.name_en,
+            spec.options(d.code),
             questions[d.code].questions if d.code in questions else (),
             questions[d.code].variant if d.code in questions else None,
             state=cell.state,
             settled=cell.judgement if cell.state == "settled" else None,
             mine=own,
             others=[a for a in seen if a.domain == d.code and a.assessor != reviewer],
+            question=item.question if item else "",
+            critical=item.critical if item else False,
         )
         if own is not None:
             view.support = own.support or ""

@@ -190,6 +190,11 @@ def rob_table(
     consensus judgements of one study, domain and outcome, or no judgement at all.
     """
     spec = tools.tool(tool)
+    if spec.subject != "study":
+        raise DataError(
+            f"{spec.name_en} appraises systematic reviews, not studies' risk of bias",
+            hint="risk-of-bias tools: " + ", ".join(tools.ROB_TOOLS),
+        )
     _lang(lang)
     allowed = set(spec.judgements)
     general: dict[tuple[str, str], str] = {}
