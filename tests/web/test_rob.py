@@ -252,8 +252,10 @@ def test_amstar2_appraises_the_listed_reviews(rob_dir: Path) -> None:
                 answer = "yes"
             _assess(client, "arends2012", item, tool="amstar2", judgement=answer)
     grid = ann.get("/rob?tool=amstar2").text
-    assert _cell(grid, "arends2012", "7") == ("settled", "settled: × No")
-    assert _cell(grid, "arends2012", "4") == ("conflict", "conflict yours: ± Partial yes")
+    assert _cell(grid, "arends2012", "7") == ("settled", "× N")  # compact: 18 columns
+    assert 'title="settled: No"' in grid
+    assert _cell(grid, "arends2012", "4") == ("conflict", "≠")
+    assert 'title="conflict; yours: Partial yes"' in grid
     assert "1 items to agree" not in grid and "1 item to agree" in grid
     conflicts = cat.get("/rob/conflicts?tool=amstar2").text
     assert 'data-conflict="arends2012 4"' in conflicts and "Arends 2012 · AMSTAR 2 Q4" in conflicts

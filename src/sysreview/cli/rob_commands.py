@@ -238,9 +238,12 @@ def status(ctx: click.Context, tool: str | None, reviewer: str, as_json: bool) -
 
 
 def _confidence(c: dict[str, Any]) -> str:
-    """``low (critical flaw: item 7; weaknesses: items 3, 10)`` and the like."""
-    found = c["confidence"] or f"not yet rated ({len(c['unanswered'])} items to agree)"
+    """``low (critical flaw: item 7; weaknesses: items 3, 10)``, or ``not yet rated
+    (2 items to agree; critical flaw: item 7)``."""
     why = []
+    left = len(c["unanswered"])
+    if c["confidence"] is None:
+        why.append(f"{left} item{'' if left == 1 else 's'} to agree")
     for key, one, many in (
         ("critical_flaws", "critical flaw", "critical flaws"),
         ("weaknesses", "weakness", "weaknesses"),
@@ -249,6 +252,7 @@ def _confidence(c: dict[str, Any]) -> str:
         if items:
             label, noun = (one, "item") if len(items) == 1 else (many, "items")
             why.append(f"{label}: {noun} {', '.join(map(str, items))}")
+    found = c["confidence"] or "not yet rated"
     return found + (f" ({'; '.join(why)})" if why else "")
 
 

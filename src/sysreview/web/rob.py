@@ -156,6 +156,7 @@ def router(
             rating_names=amstar2.RATING_NAMES,
             critical=amstar2.CRITICAL,
             critical_codes={i.code for i in amstar2.ITEMS if i.critical},
+            short=amstar2.ANSWER_SHORT,
         )
 
     @routes.get("/rob/conflicts", response_model=None)
@@ -220,7 +221,7 @@ def router(
             )
         except SysreviewError as error:
             return conflicts_page(request, "", error=message(error), status=409)
-        done = urlencode({"settled": f"{form.study} {form.domain}"})
+        done = urlencode({"settled": f"{form.study} {form.domain}", "tool": form.tool})
         return RedirectResponse(f"/rob/conflicts?{done}", status_code=303)
 
     @routes.get("/rob/{study}", response_model=None)
