@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sysreview import Review
-from sysreview.model import Study, replace
+from sysreview.appraisal import amstar2
+from sysreview.model import Study, SystematicReview, replace
 
 from ..conftest import IN_CI
 
@@ -202,6 +203,49 @@ def test_a_reviewer_answers_rob2_questions_in_chromium(
         )
         page.screenshot(path=str(tmp_path / "rob_grid.png"), full_page=True)
         _keep_screenshots(tmp_path, "rob_study.png", "rob_grid.png")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_reviewer_appraises_a_listed_review_with_amstar2_in_chromium(
+    server: str, review_dir: Path, tmp_path: Path
+) -> None:
+    with Review.open(review_dir) as review:
+        listed = (SystematicReview(id="arends2012", label="Arends 2012", aim="To assess RTW."),)
+        review.save(replace(review.data(), systematic_reviews=listed))
+        for code in amstar2.ITEM_CODES:  # bob has answered every item: no flaw but 7
+            review.assess_risk_of_bias(
+                "arends2012", code, tool="amstar2", assessor="bob",
+                judgement="no" if code == "7" else "yes",
+            )  # fmt: skip
+    with _chromium() as page:
+        from playwright.sync_api import expect
+
+        _sign_in(page, server, "ann")
+        page.goto(server + "/rob?tool=amstar2")
+        row = page.locator('tr[data-study="arends2012"]')
+        expect(row.locator('td[data-domain="7"]')).to_have_text("–")  # bob's stays hidden
+        expect(page.get_by_test_id("confidence-arends2012")).to_have_text("18 items to agree")
+        page.get_by_role("link", name="Arends 2012").click()
+        expect(page.get_by_test_id("aim")).to_contain_text("To assess RTW.")
+        item = page.locator("#rob-7")
+        expect(item).to_contain_text("(critical domain)")
+        item.get_by_label("Your answer").select_option("no")
+        item.get_by_label("Where the review shows it").fill("No list of excluded studies")
+        item.get_by_role("button", name="Save Q7").click()
+        item = page.locator("#rob-7")
+        expect(item.get_by_test_id("where-Q7")).to_contain_text("Settled: ×No")  # agreed with bob
+        for code in amstar2.ITEM_CODES:
+            if code == "7":
+                continue
+            item = page.locator(f"#rob-{code}")
+            item.get_by_label("Your answer").select_option("yes")
+            item.get_by_role("button", name=f"Save Q{code}").click()
+        expect(page.get_by_test_id("confidence")).to_contain_text("Low critical flaw: 7")
+        page.screenshot(path=str(tmp_path / "amstar2_review.png"), full_page=True)
+        page.goto(server + "/rob?tool=amstar2")
+        expect(page.get_by_test_id("confidence-arends2012")).to_contain_text("Low")
+        page.screenshot(path=str(tmp_path / "amstar2_grid.png"), full_page=True)
+        _keep_screenshots(tmp_path, "amstar2_review.png", "amstar2_grid.png")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
