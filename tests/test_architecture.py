@@ -53,6 +53,8 @@ RULES = {
     # ... and whether RoB 2's answers fit the judgement (appraisal's algorithms)
     "integrity": {"model", "appraisal"},
     "prisma": {"model"},
+    # who may act on a review: pure rules over the model's accounts
+    "accounts": {"errors", "model"},
     "appraisal": {"errors", "model"},
     "bundle": PURE | {"integrity"},
     "store": PURE,

@@ -660,6 +660,28 @@ class PrismaCounts:
     fulltext_excluded_by_reason: dict[str, int] = field(default_factory=dict)
 
 
+# --- the team (not part of the review's data) -----------------------------------
+
+Role = Literal["lead", "reviewer"]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A member of the review team who signs in to the team server.
+
+    ``lead`` may do everything a ``reviewer`` does and also settle conflicts (screening,
+    risk of bias, AMSTAR 2), as the third person of a Cochrane review does.  Accounts
+    live beside the review in its database and never go into a bundle: a bundle is the
+    review, not who may change it, and it must not carry password hashes.
+    """
+
+    name: str
+    role: Role
+    #: ``scrypt$n$r$p$salt$hash`` (see :mod:`sysreview.accounts`)
+    password_hash: str
+    created_at: str
+
+
 # --- the whole review ----------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
+from . import accounts as team
 from . import dedup, grade, ingest, prisma
 from .appraisal import amstar2
 from .appraisal import workflow as appraisal_workflow
@@ -27,6 +28,7 @@ from .bundle import read_bundle, write_bundle
 from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError, WorkflowError
 from .integrity import problems
 from .model import (
+    Account,
     Decision,
     DuplicatePair,
     PrismaCounts,
@@ -252,10 +254,12 @@ class Review:
 
     def judge_duplicates(self, a: str, b: str, *, same: bool, reviewer: str) -> dedup.DedupSummary:
         """A person's verdict on two records; the groups are rebuilt to obey it."""
+        self._permit(reviewer)
         return self.update(lambda data: dedup.judge_pair(data, a, b, same, reviewer, _now()))
 
     def undo_merge(self, record: str, *, reviewer: str) -> dedup.DedupSummary:
         """Take a record out of its duplicate group, for good (a person's judgement)."""
+        self._permit(reviewer)
         return self.update(lambda data: dedup.undo_merge(data, record, reviewer, _now()))
 
     # --- screening ---------------------------------------------------------------
@@ -276,6 +280,7 @@ class Review:
             raise WorkflowError(f"verdict {verdict!r} is not include, exclude or maybe")
         if stage not in workflow.STAGES:
             raise WorkflowError(f"stage {stage!r} is not one of {', '.join(workflow.STAGES)}")
+        self._permit(reviewer, settles=resolve)
         ranking, first = self._ranked_first_by(record, stage)
         decision = Decision(
             record=record,
@@ -457,6 +462,7 @@ class Review:
     def _judge_risk_of_bias(
         self, study: str, domain: str, who: str, consensus: bool, fields: dict[str, str | None]
     ) -> Appraisal:
+        self._permit(who, settles=consensus)
         new = appraisal_workflow.assessment(
             study=study,
             domain=domain,
@@ -563,6 +569,7 @@ class Review:
     ) -> grade.Change:
         """A reviewer's judgement of one domain (logged with who and when); the
         certainty follows from the judgements.  One transaction."""
+        self._permit(reviewer)
         return self.update(
             lambda data: grade.set_judgement(
                 data, assessment, domain, level, reviewer=reviewer, at=_now(), footnote=footnote
@@ -595,6 +602,87 @@ class Review:
                 grade.Discrepancy(where, f.check, str(f.found), str(f.expected), f.message)
             )
         return found
+
+    # --- the team ------------------------------------------------------------------
+
+    def accounts(self) -> list[Account]:
+        """The team's accounts in the order added (none: anyone who names themselves may act)."""
+        return self.store.accounts()
+
+    def add_account(self, name: str, password: str, *, role: str = "reviewer") -> Account:
+        """Give ``name`` an account (one transaction).  The first account must be a
+        lead's: once a review has accounts, only leads settle conflicts."""
+        name = team.check_name(name)
+        team.check_role(role)
+        new = Account(name, role, team.hash_password(password), _now())  # type: ignore[arg-type]
+
+        def change(members: list[Account]) -> list[Account]:
+            if any(a.name == name for a in members):
+                raise WorkflowError(f"{name!r} already has an account")
+            if not members and role != "lead":
+                raise WorkflowError(
+                    "the first account must be a lead's (someone must settle conflicts)",
+                    hint="add it with role lead",
+                )
+            return [*members, new]
+
+        self.store.change_accounts(change)
+        return new
+
+    def set_role(self, name: str, role: str) -> Account:
+        """Make ``name`` a lead or a reviewer; the team keeps at least one lead."""
+        team.check_role(role)
+        return self._change_account(name, lambda a: replace(a, role=role))  # type: ignore[arg-type]
+
+    def set_password(self, name: str, password: str) -> Account:
+        """Give ``name`` a new password."""
+        digest = team.hash_password(password)
+        return self._change_account(name, lambda a: replace(a, password_hash=digest))
+
+    def remove_account(self, name: str) -> None:
+        """Remove ``name``'s account (their decisions stay, under their name); the
+        team keeps a lead while anyone has an account."""
+
+        def change(members: list[Account]) -> list[Account]:
+            _account(members, name)
+            kept = [a for a in members if a.name != name]
+            if not team.keeps_a_lead(kept):
+                raise WorkflowError(f"{name} is the last lead; make someone else a lead first")
+            return kept
+
+        self.store.change_accounts(change)
+
+    def authenticate(self, name: str, password: str) -> Account | None:
+        """``name``'s account if ``password`` is theirs, else None."""
+        found = next((a for a in self.accounts() if a.name == name.strip()), None)
+        if found is None or not team.verify_password(password, found.password_hash):
+            return None
+        return found
+
+    def may_settle(self, name: str) -> bool:
+        """Whether ``name`` may settle conflicts (anyone, while there are no accounts)."""
+        try:
+            self._permit(name, settles=True)
+        except WorkflowError:
+            return False
+        return True
+
+    def _permit(self, name: str, *, settles: bool = False) -> None:
+        team.permit(self.store.accounts(), name, settles=settles)
+
+    def _change_account(self, name: str, edit: Callable[[Account], Account]) -> Account:
+        changed: list[Account] = []
+
+        def change(members: list[Account]) -> list[Account]:
+            _account(members, name)
+            out = [edit(a) if a.name == name else a for a in members]
+            if not team.keeps_a_lead(out):
+                raise WorkflowError(f"{name} is the last lead; make someone else a lead first")
+            changed.append(next(a for a in out if a.name == name))
+            return out
+
+        self.store.change_accounts(change)
+        return changed[0]
 
     def export(self, directory: str | Path) -> list[Path]:
         """Write the review as a bundle into ``directory``."""
@@ -703,6 +791,15 @@ def _first_baseline(data: ReviewData, assessment: str) -> float | None:
             if row.assessment == assessment and row.baseline_risks:
                 return next(iter(row.baseline_risks.values()))
     return None
+
+
+def _account(members: list[Account], name: str) -> Account:
+    found = next((a for a in members if a.name == name), None)
+    if found is None:
+        raise WorkflowError(
+            f"{name!r} has no account", hint="accounts: " + ", ".join(a.name for a in members)
+        )
+    return found
 
 
 def _known_systematic_review(data: ReviewData, review: str) -> None:

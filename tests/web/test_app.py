@@ -247,4 +247,56 @@ def test_without_a_passphrase_the_server_stays_on_loopback(
     with pytest.raises(SystemExit) as exit_:
         main(["--review", str(review_dir), "--host", "0.0.0.0"])
     assert exit_.value.code == 2
-    assert "set SYSREVIEW_WEB_PASSPHRASE to serve on 0.0.0.0" in capsys.readouterr().err
+    assert (
+        "to serve on 0.0.0.0, give the team accounts (sysreview account add) or set "
+        "SYSREVIEW_WEB_PASSPHRASE" in capsys.readouterr().err
+    )
+
+
+def test_with_accounts_signing_in_takes_a_password_and_only_leads_settle(
+    review_dir: Path,
+) -> None:
+    from sysreview.model import Study, replace
+
+    with Review.open(review_dir) as review:
+        review.save(replace(review.data(), studies=(Study(id="alpha", label="Alpha 2010"),)))
+        review.add_account("cat", "correct horse", role="lead")
+        review.add_account("ann", "battery staple")
+        review.add_account("bob", "battery staple")
+        review.assess_risk_of_bias("alpha", "D1", judgement="low", assessor="ann")
+        review.assess_risk_of_bias("alpha", "D1", judgement="high", assessor="bob")
+    app = create_app(review_dir, passphrase="ignored once there are accounts")
+    ann, bob, cat = (TestClient(app) for _ in range(3))
+    form = ann.get("/signin").text
+    assert 'name="password"' in form and 'name="team_passphrase"' not in form
+    wrong = ann.post("/signin", data={"name": "ann", "password": "correct horse"})
+    assert wrong.status_code == 401 and "name and password do not match" in wrong.text
+    nobody = ann.post("/signin", data={"name": "eve", "password": "battery staple"})
+    assert nobody.status_code == 401
+    for client, name, password in (
+        (ann, " ann ", "battery staple"),
+        (bob, "bob", "battery staple"),
+        (cat, "cat", "correct horse"),
+    ):
+        signed = client.post(
+            "/signin", data={"name": name, "password": password}, follow_redirects=False
+        )
+        assert signed.status_code == 303
+    assert 'data-testid="reviewer">ann<' in ann.get("/screen/ta").text
+    for client, verdict in ((ann, "include"), (bob, "exclude")):
+        client.post("/screen/ta", data={"record": "r0", "verdict": verdict})
+    page = ann.get("/conflicts/ta").text
+    assert 'data-record="r0"' in page and "a lead settles it (cat)" in page
+    assert 'action="/conflicts/ta"' not in page  # no form for a reviewer
+    refused = ann.post("/conflicts/ta", data={"record": "r0", "verdict": "include"})
+    assert refused.status_code == 409 and "only a lead settles conflicts" in refused.text
+    assert 'action="/conflicts/ta"' in cat.get("/conflicts/ta").text
+    settled = cat.post("/conflicts/ta", data={"record": "r0", "verdict": "include"})
+    assert settled.status_code == 200 and 'data-testid="no-conflicts"' in settled.text
+    rob = ann.get("/rob/conflicts").text
+    assert "A lead settles it (cat)." in rob and 'action="/rob/agree"' not in rob
+    assert 'action="/rob/agree"' in cat.get("/rob/conflicts").text
+    with Review.open(review_dir) as review:
+        review.remove_account("bob")
+    # a removed account is signed out at its next request
+    assert bob.get("/screen/ta", follow_redirects=False).headers["location"] == "/signin"

@@ -15,6 +15,7 @@ import click
 from .. import __version__
 from ..errors import SysreviewError
 from . import (
+    account_commands,
     dedup_commands,
     grade_commands,
     ingest_commands,
@@ -50,6 +51,7 @@ screen_commands.register(cli)
 screening_commands.register(cli)
 grade_commands.register(cli)
 rob_commands.register(cli)
+account_commands.register(cli)
 report_commands.register(cli)
 
 

@@ -12,7 +12,7 @@ from .. import model
 from .._fields import from_plain, kinds, to_plain
 from ..errors import StoreError
 from .engine import current_revision, head_revision, make_engine, migrate
-from .tables import SPECS, TABLES, TableSpec, is_child_list, metadata
+from .tables import ACCOUNTS, SPECS, TABLES, TableSpec, is_child_list, metadata
 
 
 class Store:
@@ -72,6 +72,25 @@ class Store:
                 hint="check the review for duplicate or dangling identifiers",
             ) from None
         return data
+
+    def change_accounts(
+        self, change: Callable[[list[model.Account]], list[model.Account]]
+    ) -> list[model.Account]:
+        """Read the team's accounts, apply ``change`` and store its result, in one
+        transaction under the writer's lock (``change`` may raise to keep them)."""
+        with self.engine.begin() as connection:
+            _lock_writer(connection)
+            accounts = change(_accounts(connection))
+            connection.execute(ACCOUNTS.delete())
+            if accounts:
+                rows = [dataclasses.asdict(a) | {"position": i} for i, a in enumerate(accounts)]
+                connection.execute(ACCOUNTS.insert(), rows)
+        return accounts
+
+    def accounts(self) -> list[model.Account]:
+        """The team's accounts, in the order they were added."""
+        with self.engine.connect() as connection:
+            return _accounts(connection)
 
     # --- reading ---------------------------------------------------------------
 
@@ -163,6 +182,12 @@ def _lock_writer(connection: sa.Connection) -> None:
 
 _EMPTY = model.ReviewData(review=model.ReviewInfo(id="", title=""))
 _DECISIONS = next(spec for spec in SPECS if spec.name == "decisions")
+
+
+def _accounts(connection: sa.Connection) -> list[model.Account]:
+    query = sa.select(ACCOUNTS).order_by(ACCOUNTS.c.position)
+    rows = connection.execute(query).mappings()
+    return [model.Account(**{k: v for k, v in row.items() if k != "position"}) for row in rows]
 
 
 def _insert_order() -> list[TableSpec]:

@@ -141,3 +141,16 @@ def _columns(spec: TableSpec) -> list[sa.Column[Any]]:
 TABLES: dict[str, sa.Table] = {
     spec.name: sa.Table(spec.name, metadata, *_columns(spec)) for spec in SPECS
 }
+
+
+#: The team's accounts (:class:`model.Account`): beside the review, not part of it, so
+#: whole-review writes (which rewrite every table in ``TABLES``) leave them alone.
+ACCOUNTS = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+)

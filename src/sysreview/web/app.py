@@ -7,9 +7,11 @@ text, who may resolve) is the facade's, and its errors are shown as they are.  P
 are rendered on the server and every change is a form POST answered by a redirect,
 so the app works without JavaScript and a reload never repeats a decision.
 
-Who is screening is a name in a signed cookie.  There are no personal passwords yet:
-a team passphrase ($SYSREVIEW_WEB_PASSPHRASE) guards sign-in, and without one the
-server listens only on a loopback address.
+Who is screening is a name in a signed cookie.  Once the review has accounts
+(``sysreview account add``), signing in takes the account's password, and only leads
+are offered the forms that settle conflicts (the facade refuses anyone else).
+Without accounts, a team passphrase ($SYSREVIEW_WEB_PASSPHRASE) may guard sign-in by
+name alone; with neither, the server listens only on a loopback address.
 """
 
 from __future__ import annotations
@@ -75,21 +77,32 @@ def create_app(
     title = review.data().review.title  # read once: every page shows it
 
     def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        reviewer = signed_in(request)
+        members = review.accounts()
         return _TEMPLATES.TemplateResponse(
             request,
             template,
             {
                 "title": title,
-                "reviewer": signed_in(request),
+                "reviewer": reviewer,
                 "stage_names": STAGE_NAMES,
-                "passphrase": passphrase is not None,
+                "accounts": bool(members),
+                "leads": [a.name for a in members if a.role == "lead"],
+                "passphrase": passphrase is not None and not members,
+                "may_settle": reviewer is not None and review.may_settle(reviewer),
                 **context,
             },
             status_code=status,
         )
 
     def signed_in(request: Request) -> str | None:
-        return _verified(request.cookies.get(COOKIE, ""), key)
+        """The name in a valid cookie; once the review has accounts, only while the
+        name still has one (a removed account signs out at its next request)."""
+        name = _verified(request.cookies.get(COOKIE, ""), key)
+        members = review.accounts()
+        if name is not None and members and all(a.name != name for a in members):
+            return None
+        return name
 
     def to_signin() -> RedirectResponse:
         return RedirectResponse("/signin", status_code=303)
@@ -115,12 +128,18 @@ def create_app(
         request: Request,
         name: Annotated[str, Form()] = "",
         team_passphrase: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
     ) -> Response:
         name = " ".join(name.split())
         if not name or len(name) > 80:
             error = "Give your name (at most 80 characters): it is kept with every decision."
             return signin_page(request, 400, error)
-        if passphrase is not None and not hmac.compare_digest(
+        if review.accounts():
+            account = review.authenticate(name, password)
+            if account is None:
+                return signin_page(request, 401, "That name and password do not match.", name)
+            name = account.name
+        elif passphrase is not None and not hmac.compare_digest(
             team_passphrase.encode(), passphrase.encode()
         ):
             return signin_page(request, 401, "That is not the team's passphrase.", name)
@@ -387,12 +406,17 @@ def _message(error: SysreviewError) -> str:
     return f"{text} ({error.hint})" if error.hint and error.hint not in text else text
 
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def main(argv: list[str] | None = None) -> None:
     """``sysreview-web [--review DIR] [--host 127.0.0.1] [--port 8000]``: serve the
     review in DIR (default: the working directory or its parents).
 
-    $SYSREVIEW_WEB_PASSPHRASE, when set, is the passphrase every reviewer signs in
-    with; without it the server listens only on a loopback address.
+    Once the review has accounts (``sysreview account add``) every reviewer signs in
+    with their password.  Without accounts, $SYSREVIEW_WEB_PASSPHRASE, when set, is the
+    passphrase every reviewer signs in with; with neither, the server listens only on a
+    loopback address.
     """
     import uvicorn
 
@@ -402,17 +426,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     passphrase = os.environ.get("SYSREVIEW_WEB_PASSPHRASE") or None
-    if passphrase is None and args.host not in ("127.0.0.1", "localhost", "::1"):
-        parser.exit(
-            2,
-            f"sysreview-web: set SYSREVIEW_WEB_PASSPHRASE to serve on {args.host}: without "
-            "it anyone who reaches the address could sign in under any name\n",
-        )
     try:
         with Review.find(args.review) as found:
             root = found.root
+            with_accounts = bool(found.accounts())
     except SysreviewError as error:
         parser.exit(2, f"sysreview-web: {error}\n")
+    if not with_accounts and passphrase is None and args.host not in _LOOPBACK:
+        parser.exit(
+            2,
+            f"sysreview-web: to serve on {args.host}, give the team accounts (sysreview "
+            "account add) or set SYSREVIEW_WEB_PASSPHRASE: without either anyone who "
+            "reaches the address could sign in under any name\n",
+        )
     print(f"serving the review in {root} at http://{args.host}:{args.port}/")
     app = create_app(root, passphrase=passphrase)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
