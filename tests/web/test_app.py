@@ -290,7 +290,9 @@ def test_with_accounts_signing_in_takes_a_password_and_only_leads_settle(
     assert 'action="/conflicts/ta"' not in page  # no form for a reviewer
     refused = ann.post("/conflicts/ta", data={"record": "r0", "verdict": "include"})
     assert refused.status_code == 409 and "only a lead settles conflicts" in refused.text
-    assert 'action="/conflicts/ta"' in cat.get("/conflicts/ta").text
+    lead_page = cat.get("/conflicts/ta").text
+    assert 'action="/conflicts/ta"' in lead_page
+    assert '<span class="who">lead</span>' in lead_page
     settled = cat.post("/conflicts/ta", data={"record": "r0", "verdict": "include"})
     assert settled.status_code == 200 and 'data-testid="no-conflicts"' in settled.text
     rob = ann.get("/rob/conflicts").text

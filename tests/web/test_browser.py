@@ -91,12 +91,14 @@ def _chromium() -> Iterator[Page]:
             browser.close()
 
 
-def _sign_in(page: Page, server: str, name: str) -> None:
+def _sign_in(page: Page, server: str, name: str, password: str | None = None) -> None:
     from playwright.sync_api import expect
 
     page.goto(server + "/")
     expect(page.get_by_role("heading", name="Who is screening?")).to_be_visible()
     page.get_by_label("Your name").fill(name)
+    if password is not None:
+        page.get_by_label("Your password").fill(password)
     page.get_by_role("button", name="Start screening").click()
     expect(page.get_by_test_id("reviewer")).to_have_text(name)
 
@@ -246,6 +248,34 @@ def test_a_reviewer_appraises_a_listed_review_with_amstar2_in_chromium(
         expect(page.get_by_test_id("confidence-arends2012")).to_contain_text("Low")
         page.screenshot(path=str(tmp_path / "amstar2_grid.png"), full_page=True)
         _keep_screenshots(tmp_path, "amstar2_review.png", "amstar2_grid.png")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_with_accounts_a_reviewer_signs_in_with_a_password_and_a_lead_settles(
+    server: str, review_dir: Path
+) -> None:
+    with Review.open(review_dir) as review:
+        review.add_account("cat", "correct horse", role="lead")
+        review.add_account("ann", "battery staple")
+        review.decide("r0", "include", reviewer="ann")
+        review.decide("r0", "exclude", reviewer="cat")
+    with _chromium() as page:
+        from playwright.sync_api import expect
+
+        page.goto(server + "/")
+        page.get_by_label("Your name").fill("ann")
+        page.get_by_label("Your password").fill("correct horse")  # cat's, not ann's
+        page.get_by_role("button", name="Start screening").click()
+        expect(page.get_by_role("alert")).to_contain_text("name and password do not match")
+        _sign_in(page, server, "ann", "battery staple")
+        page.get_by_role("link", name="Conflicts").click()
+        expect(page.locator('tr[data-record="r0"]')).to_contain_text("a lead settles it (cat)")
+        expect(page.locator('tr[data-record="r0"] button')).to_have_count(0)
+        page.get_by_role("button", name="Sign out").click()
+        _sign_in(page, server, "cat", "correct horse")
+        page.get_by_role("link", name="Conflicts").click()
+        page.locator('tr[data-record="r0"]').get_by_role("button", name="Include").click()
+        expect(page.get_by_test_id("no-conflicts")).to_be_visible()
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
