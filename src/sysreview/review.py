@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,6 +51,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 #: a risk-of-bias judgement of a study, or an AMSTAR 2 answer on a listed review
 Appraisal = RobAssessment | ReviewAppraisal
+
+#: per context (one web request): the review read once, by facade (see Review.snapshot)
+_SNAPSHOT: ContextVar[dict[int, ReviewData] | None] = ContextVar("snapshot", default=None)
 
 SETTINGS_FILE = "sysreview.yaml"
 DEFAULT_DATABASE = "review.db"
@@ -184,7 +189,32 @@ class Review:
     # --- what users do ---------------------------------------------------------
 
     def data(self) -> ReviewData:
-        return self.store.read()
+        """The whole review as stored; inside :meth:`snapshot`, read once and reused
+        until a write through this facade."""
+        held = _SNAPSHOT.get()
+        if held is None:
+            return self.store.read()
+        found = held.get(id(self))
+        if found is None:
+            found = held[id(self)] = self.store.read()
+        return found
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Within the block (one page of the web app), read the review at most once:
+        every :meth:`data` call, and every method built on it, sees the same
+        snapshot, re-read only after a write through this facade.  Writes still read
+        inside their own transaction, so a snapshot never decides what is stored."""
+        token = _SNAPSHOT.set({})
+        try:
+            yield
+        finally:
+            _SNAPSHOT.reset(token)
+
+    def _wrote(self) -> None:
+        held = _SNAPSHOT.get()
+        if held is not None:
+            held.pop(id(self), None)
 
     def load(self, bundle: str | Path, *, replace: bool = False) -> ReviewData:
         """Replace the review's contents with a bundle's, in one transaction.
@@ -203,6 +233,7 @@ class Review:
 
     def save(self, data: ReviewData) -> None:
         """Store ``data`` as the whole review (checked first; all or nothing)."""
+        self._wrote()
         self.store.replace(_checked(data))
 
     def update(self, change: Callable[[ReviewData], tuple[ReviewData, T]]) -> T:
@@ -215,6 +246,7 @@ class Review:
             out.append(result)
             return _checked(changed)
 
+        self._wrote()
         self.store.update(apply)
         return out[0]
 
@@ -293,6 +325,7 @@ class Review:
             ranking=ranking,
             ranked_first_by=first,
         )
+        self._wrote()
         return self.store.append_decision(decision, lambda data: workflow.check(data, decision))
 
     def _ranked_first_by(self, record: str, stage: str) -> tuple[str | None, tuple[float, ...]]:

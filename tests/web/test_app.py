@@ -302,3 +302,34 @@ def test_with_accounts_signing_in_takes_a_password_and_only_leads_settle(
         review.remove_account("bob")
     # a removed account is signed out at its next request
     assert bob.get("/screen/ta", follow_redirects=False).headers["location"] == "/signin"
+
+
+def test_each_page_reads_the_review_once_and_sees_its_own_writes(
+    review_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sysreview.store.repository import Store
+
+    reads: list[int] = []
+    original = Store.read
+
+    def counted(self: Store) -> object:
+        reads.append(1)
+        return original(self)
+
+    monkeypatch.setattr(Store, "read", counted)
+    ann, bob = _client(review_dir, "ann"), _client(review_dir, "bob")
+    ann.post("/screen/ta", data={"record": "r0", "verdict": "include"})
+    bob.post("/screen/ta", data={"record": "r0", "verdict": "exclude"})
+    for path in ("/screen/ta", "/conflicts/ta", "/mine/ta", "/stats/ta", "/rob", "/duplicates"):
+        reads.clear()
+        assert ann.get(path).status_code == 200, path
+        assert len(reads) == 1, (path, len(reads))  # /screen/ta read it 4 times before
+    # a write inside the request is seen by the page it renders (read again after it)
+    settled = ann.post("/conflicts/ta", data={"record": "r0", "verdict": "include"})
+    assert 'data-testid="no-conflicts"' in settled.text
+    with Review.open(review_dir) as review, review.snapshot():
+        first = review.data()
+        assert review.data() is first  # one read in a snapshot ...
+        review.decide("r1", "include", reviewer="ann")
+        assert review.data() is not first  # ... until a write through the facade
+        assert any(d.record == "r1" for d in review.data().decisions)

@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -74,6 +74,16 @@ def create_app(
         review.close()
 
     app = FastAPI(title="sysreview", lifespan=lifespan, docs_url=None, redoc_url=None)
+
+    @app.middleware("http")
+    async def one_read_per_request(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Each request reads the review once (``Review.snapshot``): a page asks the
+        facade several questions, and each used to read the whole review."""
+        with review.snapshot():
+            return await call_next(request)
+
     title = review.data().review.title  # read once: every page shows it
 
     def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
