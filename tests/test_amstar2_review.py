@@ -18,7 +18,7 @@ from sysreview.cli import main
 from sysreview.errors import DataError, ParseError, WorkflowError
 from sysreview.model import Study, SystematicReview, replace
 from sysreview.report import build_report
-from sysreview.report.blocks import Table, plain
+from sysreview.report.blocks import Paragraph, Table, plain
 
 
 def _review(tmp_path: Path, db_url: str) -> Review:
@@ -146,7 +146,7 @@ def test_cli_appraises_a_review(
     [nine] = json.loads(out)
     assert (nine["item"], nine["critical"], nine["options"][-1]) == ("9b", True, "not_applicable")
     code, out, _ = run("rob", "questions", "--tool", "amstar2")
-    assert code == 0 and "Q15 Publication bias investigated (critical domain)" in out
+    assert code == 0 and "Q15 Publication bias investigated (critical domain in Shea" in out
     for who in ("ann", "bob"):
         for item in amstar2.ITEM_CODES:
             answer = {"2": "no", "13": "no", "10": "no"}.get(item, "yes")
@@ -237,3 +237,29 @@ def test_the_report_lists_the_reviews_with_their_confidence(tmp_path: Path, db_u
     nb = build_report(data, "nb", tmp_path / "out", draw=False)
     captions = {t.caption for t in nb.blocks if isinstance(t, Table)}
     assert "Tillit til resultatene (AMSTAR 2)" in captions
+
+
+def test_the_protocol_chooses_the_critical_domains(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url) as review:
+        for who in ("ann", "bob"):
+            _answer_all(review, who, {"15": "no", "3": "no"}, "arends2012")
+        assert review.systematic_review_confidence()["arends2012"].rating == "low"
+        data = review.data()
+        # a team that pools no NRSI and counts publication bias as non-critical
+        protocol = replace(data.protocol, amstar2_critical=(2, 4, 7, 9, 11, 13))
+        review.save(replace(data, protocol=protocol))
+        rating = review.systematic_review_confidence()["arends2012"]
+        assert (rating.rating, rating.critical_flaws, rating.weaknesses) == (
+            "moderate",
+            (),
+            (3, 15),
+        )
+        out = tmp_path / "bundle"
+        review.export(out)
+        doc = build_report(review.data(), "en", tmp_path / "report", draw=False)
+    methods = " ".join(plain(block.content) for block in doc.blocks if isinstance(block, Paragraph))
+    assert "(items 2, 4, 7, 9, 11 and 13) is a critical flaw" in methods
+    text = (out / "protocol.yaml").read_text(encoding="utf-8")
+    (out / "protocol.yaml").write_text(text.replace("- 13", "- 17"), encoding="utf-8")
+    with pytest.raises(ParseError, match=r"amstar2_critical.*not 17"):
+        read_bundle(out)

@@ -98,6 +98,11 @@ def problems(data: ReviewData) -> list[Problem]:
                 if ref is not None and ref not in ids.get(target, set()):
                     message = f"{ref!r} is not the id of any {target.__name__}"
                     found.append(Problem(item, field, message, dangling=True))
+    wrong_items = [n for n in data.protocol.amstar2_critical if n not in range(1, 17)]
+    if wrong_items:
+        where = Located("protocol", 0, data.protocol)
+        message = f"AMSTAR 2 has items 1 to 16, not {', '.join(map(str, wrong_items))}"
+        found.append(Problem(where, "amstar2_critical", message))
     for item in iter_objects(data):
         if isinstance(item.obj, RobAssessment | ReviewAppraisal):
             wrong = rob_problem(item.obj)

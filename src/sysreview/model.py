@@ -165,6 +165,9 @@ class Protocol:
     screening_reviewers: int = 2
     #: the full-text exclusion reasons screeners choose from (empty: free text)
     exclusion_reasons: tuple[str, ...] = ()
+    #: AMSTAR 2 items whose "no" is a critical flaw (Shea et al.'s seven by default;
+    #: they present them as a suggestion a team may adapt to its question)
+    amstar2_critical: tuple[int, ...] = (2, 4, 7, 9, 11, 13, 15)
     criteria: tuple[Criterion, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     comparisons: tuple[Comparison, ...] = ()

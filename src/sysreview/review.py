@@ -546,8 +546,9 @@ class Review:
     def systematic_review_confidence(self) -> dict[str, Rating]:
         """Each appraised listed review's AMSTAR 2 confidence (high, moderate, low,
         critically low; ``None`` while items await agreement) with the flaws it rests
-        on, from the agreed answers."""
-        return amstar2.confidence(self.data().review_appraisals)
+        on, from the agreed answers and the protocol's critical domains."""
+        data = self.data()
+        return amstar2.confidence(data.review_appraisals, data.protocol.amstar2_critical)
 
     def risk_of_bias_seen_by(self, assessor: str) -> list[Appraisal]:
         """The judgements ``assessor`` may see (blinded to others' until they have

@@ -104,7 +104,11 @@ def _amstar2_items(code: str | None, as_json: bool) -> None:
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     for i in items:
-        mark = " (critical domain)" if i.critical else ""
+        mark = (
+            " (critical domain in Shea et al.; the protocol may choose others)"
+            if i.critical
+            else ""
+        )
         click.echo(f"{i.heading} {i.name_en}{mark}")
         click.echo(f"  {i.question}  [{'/'.join(i.answers)}]")
 

@@ -306,16 +306,18 @@ def _methods(x: _Builder) -> None:
             )
         )
     if d.review_appraisals:
+        critical = d.protocol.amstar2_critical
         x.add(
             b.Paragraph(
                 b.text(
                     "Vi vurderte de systematiske oversiktene med AMSTAR 2 (Shea 2017). Et «nei» "
-                    "på et kritisk domene (punkt 2, 4, 7, 9, 11, 13 og 15) er en kritisk svakhet; "
-                    "tilliten til resultatene er høy med høyst én ikke-kritisk svakhet, moderat "
-                    "med flere, lav med én kritisk svakhet og kritisk lav med flere."
+                    f"på et kritisk domene (punkt {_listed(critical, 'nb')}) er en kritisk "
+                    "svakhet; tilliten til resultatene er høy med høyst én ikke-kritisk "
+                    "svakhet, moderat med flere, lav med én kritisk svakhet og kritisk lav med "
+                    "flere."
                     if x.lang == "nb"
                     else "We appraised the systematic reviews with AMSTAR 2 (Shea 2017). A "
-                    '"no" on a critical domain (items 2, 4, 7, 9, 11, 13 and 15) is a critical '
+                    f'"no" on a critical domain (items {_listed(critical, "en")}) is a critical '
                     "flaw; confidence in the results is high with at most one non-critical "
                     "weakness, moderate with more, low with one critical flaw and critically "
                     "low with more than one."
@@ -772,7 +774,7 @@ def _systematic_reviews(x: _Builder) -> None:
     if not listed:
         return
     w = x.w
-    ratings = amstar2.confidence(x.data.review_appraisals)
+    ratings = amstar2.confidence(x.data.review_appraisals, x.data.protocol.amstar2_critical)
     x.add(b.Heading(2, w["systematic_reviews"], "systematic-reviews"))
     n = len(listed)
     sentence = (
@@ -824,6 +826,15 @@ def _sr_descriptions(x: _Builder) -> None:
         widths=(1.2, 3, 3),
         anchor="systematic-reviews-table",
     )
+
+
+def _listed(numbers: Sequence[int], lang: str) -> str:
+    """``2, 4 and 7`` (``2, 4 og 7``); ``none`` for no numbers."""
+    words = [str(n) for n in numbers]
+    if not words:
+        return "ingen" if lang == "nb" else "none"
+    last = " og " if lang == "nb" else " and "
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + last + words[-1]
 
 
 #: where the Norwegian name sits in amstar2's (English, bokmål) name pairs
@@ -920,7 +931,7 @@ def _amstar2_table(x: _Builder) -> None:
     and its overall confidence, as published overviews tabulate them."""
     d, w = x.data, x.w
     labels = {r.id: r.label for r in d.systematic_reviews}
-    ratings = amstar2.confidence(d.review_appraisals)
+    ratings = amstar2.confidence(d.review_appraisals, d.protocol.amstar2_critical)
     agreed = {(a.review, a.domain): a.judgement for a in d.review_appraisals if a.consensus}
     x.add(b.Heading(2, w["amstar2_table"], "amstar2"))
     rows = [

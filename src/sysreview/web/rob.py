@@ -107,7 +107,7 @@ class DomainView:
     judgement: str = ""
     support: str = ""
     refused: str | None = None
-    #: AMSTAR 2: the item's question, and whether it is a critical domain
+    #: AMSTAR 2: the item's question, and whether the protocol counts it as critical
     question: str = ""
     critical: bool = False
 
@@ -154,8 +154,8 @@ def router(
             outcomes=data.protocol.outcomes if spec.subject == "study" else (),
             ratings=ratings,
             rating_names=amstar2.RATING_NAMES,
-            critical=amstar2.CRITICAL,
-            critical_codes={i.code for i in amstar2.ITEMS if i.critical},
+            critical=data.protocol.amstar2_critical,
+            critical_codes=_critical_codes(data.protocol.amstar2_critical),
             short=amstar2.ANSWER_SHORT,
         )
 
@@ -275,6 +275,9 @@ def router(
             earlier = mine.get(rob2.domains()[1].code)
             variant = (earlier.variant if earlier else None) or rob2.VARIANTS[0]
         views = _domain_views(spec, variant, cells, study, mine, seen, reviewer)
+        critical = _critical_codes(data.protocol.amstar2_critical)
+        for view in views:
+            view.critical = spec.code == amstar2.TOOL and view.code in critical
         for view in views:
             if view.code in agreed:
                 view.settled_support = agreed[view.code].support
@@ -407,7 +410,6 @@ def _domain_views(
             mine=own,
             others=[a for a in seen if a.domain == d.code and a.assessor != reviewer],
             question=item.question if item else "",
-            critical=item.critical if item else False,
         )
         if own is not None:
             view.support = own.support or ""
@@ -421,6 +423,11 @@ def _domain_views(
                     view.judgement = ""  # the algorithm's, as the form's default says
         views.append(view)
     return views
+
+
+def _critical_codes(critical: tuple[int, ...]) -> set[str]:
+    """The AMSTAR 2 rows (``9a``, ``9b`` ...) of the protocol's critical items."""
+    return {i.code for i in amstar2.ITEMS if i.item in critical}
 
 
 def _proposed(domain: str, answers: str, variant: str | None) -> str | None:
