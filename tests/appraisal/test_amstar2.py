@@ -10,7 +10,7 @@ from sysreview.appraisal import amstar2
 from sysreview.appraisal.tools import derive_overall, domain_code, tool
 from sysreview.appraisal.workflow import assessment, problem
 from sysreview.errors import WorkflowError
-from sysreview.model import ReviewAppraisal
+from sysreview.model import ReviewAppraisal, RobAssessment
 
 ALL_YES = {i.code: "yes" for i in amstar2.ITEMS}
 
@@ -173,3 +173,5 @@ def test_an_answer_must_be_one_the_item_takes() -> None:
     assert problem(ReviewAppraisal("r1", "amstar2", "17", "yes"))[0] == "domain"  # type: ignore[index]
     assert problem(ReviewAppraisal("r1", "rob2", "randomisation_process", "yes"))[0] == "tool"  # type: ignore[index]
     assert problem(ReviewAppraisal("r1", "amstar2", "11a", "no_meta_analysis")) is None
+    misplaced = RobAssessment("alpha", "amstar2", "1", "low")
+    assert problem(misplaced) == ("tool", "AMSTAR 2 appraises listed reviews: review_appraisals")

@@ -25,7 +25,7 @@ from typing import Literal, TypeVar
 from ..errors import SysreviewError, WorkflowError
 from ..model import ReviewAppraisal, RobAssessment
 from . import rob2
-from .tools import domain_code, tool
+from .tools import TOOLS, domain_code, tool
 
 Key = tuple[str, str, str, str | None]
 State = Literal["awaiting", "conflict", "settled"]
@@ -140,6 +140,8 @@ def problem(a: RobAssessment | ReviewAppraisal) -> tuple[str, str] | None:
     :func:`assessment` would have refused."""
     if isinstance(a, ReviewAppraisal):
         return _appraisal_problem(a)
+    if a.tool in TOOLS and TOOLS[a.tool].subject == "review":
+        return "tool", f"{TOOLS[a.tool].name_en} appraises listed reviews: review_appraisals"
     if a.answers is None and a.variant is None:
         return None
     try:
