@@ -37,6 +37,10 @@ def hash_password(password: str, *, salt: bytes | None = None) -> str:
     return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(digest)}"
 
 
+#: a hash no password matches, verified against for names without an account
+UNKNOWN = "scrypt$16384$8$1$" + "A" * 22 + "==$" + "A" * 43 + "="
+
+
 def verify_password(password: str, stored: str) -> bool:
     """Whether ``password`` is the one ``stored`` was made from (constant time)."""
     try:

@@ -689,7 +689,10 @@ class Review:
     def authenticate(self, name: str, password: str) -> Account | None:
         """``name``'s account if ``password`` is theirs, else None."""
         found = next((a for a in self.accounts() if a.name == name.strip()), None)
-        if found is None or not team.verify_password(password, found.password_hash):
+        # an unknown name costs the same scrypt as a known one: the answer's timing
+        # does not tell who has an account
+        stored = found.password_hash if found is not None else team.UNKNOWN
+        if not team.verify_password(password, stored) or found is None:
             return None
         return found
 
@@ -830,8 +833,9 @@ def _first_baseline(data: ReviewData, assessment: str) -> float | None:
 def _account(members: list[Account], name: str) -> Account:
     found = next((a for a in members if a.name == name), None)
     if found is None:
+        known = ", ".join(a.name for a in members)
         raise WorkflowError(
-            f"{name!r} has no account", hint="accounts: " + ", ".join(a.name for a in members)
+            f"{name!r} has no account", hint=f"accounts: {known}" if known else "no accounts yet"
         )
     return found
 
