@@ -318,6 +318,8 @@ class Report:
     reference: int | None = None
     main: bool = False
     note: str | None = None
+    #: the screened record this report is (a full-text inclusion linked to its study)
+    record: str | None = None
 
 
 @dataclass(frozen=True)
@@ -732,6 +734,7 @@ REFERENCES: dict[tuple[type, str], type] = {
     (DuplicatePair, "b"): Record,
     (Study, "comparisons"): Comparison,
     (Report, "study"): Study,
+    (Report, "record"): Record,
     (RobAssessment, "study"): Study,
     (RobAssessment, "outcome"): Outcome,
     (ReviewAppraisal, "review"): SystematicReview,

@@ -35,6 +35,7 @@ from .model import (
     DuplicatePair,
     PrismaCounts,
     Record,
+    Report,
     ReviewAppraisal,
     ReviewData,
     ReviewInfo,
@@ -42,6 +43,7 @@ from .model import (
     Search,
 )
 from .prisma import Finding, StageTotals
+from .screening import _studies as linking
 from .screening import _workflow as workflow
 from .store import Store, sqlite_url
 
@@ -447,6 +449,27 @@ class Review:
         return workflow.agreement(self.data(), stage)  # type: ignore[arg-type]
 
     # --- risk of bias ----------------------------------------------------------------
+
+    def link_report(
+        self, record: str, *, by: str, study: str | None = None, label: str | None = None
+    ) -> Report:
+        """Make ``record`` (included at full text) a report of ``study``, or of a new
+        included study (``label``, or "Author Year") — one study, several reports.
+        One transaction."""
+        self._permit(by)
+        return self.update(lambda data: linking.link(data, record, study, label))
+
+    def unlink_report(self, record: str, *, by: str) -> Report:
+        """Undo :meth:`link_report` (a study it founded goes too, unless other data
+        refers to it).  One transaction."""
+        self._permit(by)
+        return self.update(lambda data: linking.unlink(data, record))
+
+    def unlinked_inclusions(self) -> list[Record]:
+        """Full-text inclusions not yet linked to a study, in record order."""
+        data = self.data()
+        waiting = set(linking.unlinked(data))
+        return [r for r in data.records if r.id in waiting]
 
     def assess_risk_of_bias(
         self,

@@ -333,3 +333,34 @@ def test_each_page_reads_the_review_once_and_sees_its_own_writes(
         review.decide("r1", "include", reviewer="ann")
         assert review.data() is not first  # ... until a write through the facade
         assert any(d.record == "r1" for d in review.data().decisions)
+
+
+def test_full_text_inclusions_are_linked_to_studies_in_the_browser_pages(
+    review_dir: Path,
+) -> None:
+    with Review.open(review_dir) as review:
+        for record in ("r0", "r1", "r2"):
+            for who in ("ann", "bob"):
+                review.decide(record, "include", reviewer=who)
+            for who in ("ann", "bob"):
+                review.decide(record, "include", reviewer=who, stage="full_text")
+    ann = _client(review_dir, "ann")
+    page = ann.get("/studies").text
+    assert "Included at full text, not yet a study's report (3)" in page
+    assert 'id="label-r0" name="label" value="Hansen 2010"' in page  # first author, year
+    assert "no studies yet" in page
+    founded = ann.post("/studies/link", data={"record": "r0", "label": "Hansen 2010 (GA)"})
+    assert founded.status_code == 200 and "r0 is a report of hansen2010." in founded.text
+    linked = ann.post("/studies/link", data={"record": "r1", "study": "hansen2010"})
+    assert "r1 is a report of hansen2010." in linked.text
+    row = re.search(r'<tr data-study="hansen2010">(.*?)</tr>', linked.text, re.S)
+    assert row is not None and row.group(1).count('class="report"') == 2
+    assert "Hansen 2010 (GA)" in row.group(1) and "main:" in row.group(1)
+    refused = ann.post("/studies/link", data={"record": "r0"})
+    assert refused.status_code == 409 and "already a report of hansen2010" in refused.text
+    unlinked = ann.post("/studies/unlink", data={"record": "r1"})
+    assert "r1 is no longer a report of hansen2010" in unlinked.text
+    assert 'data-record="r1"' in unlinked.text  # waiting again
+    with Review.open(review_dir) as review:
+        reports = [(r.record, r.study, r.main) for r in review.data().reports]
+    assert reports == [("r0", "hansen2010", True)]

@@ -215,5 +215,49 @@ def stats(ctx: click.Context, stage: str, as_json: bool) -> None:
         click.echo(f"  {point.summary()}")
 
 
+@screen.command("link")
+@click.argument("record")
+@click.option("--study", default=None, help="An existing study this record reports.")
+@click.option("--label", default=None, help='A new study\'s label (default "Author Year").')
+@review_commands.REVIEWER
+@click.pass_context
+def link(
+    ctx: click.Context, record: str, study: str | None, label: str | None, reviewer: str
+) -> None:
+    """Make RECORD (included at full text) a report of a study: of a new one, or of
+    --study (one study, several reports)."""
+    with review_commands.open_review(ctx) as review:
+        report = review.link_report(record, by=reviewer, study=study, label=label)
+    main = " (its main report)" if report.main else ""
+    click.echo(f"{record} is a report of {report.study}{main}: {report.citation}")
+
+
+@screen.command("unlink")
+@click.argument("record")
+@review_commands.REVIEWER
+@click.pass_context
+def unlink(ctx: click.Context, record: str, reviewer: str) -> None:
+    """Undo 'screen link' for RECORD."""
+    with review_commands.open_review(ctx) as review:
+        report = review.unlink_report(record, by=reviewer)
+    click.echo(f"{record} is no longer a report of {report.study}")
+
+
+@screen.command("unlinked")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def unlinked(ctx: click.Context, as_json: bool) -> None:
+    """Full-text inclusions not yet linked to a study."""
+    with review_commands.open_review(ctx) as review:
+        waiting = review.unlinked_inclusions()
+    if as_json:
+        rows = [{"record": r.id, "title": r.title, "year": r.year} for r in waiting]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in waiting:
+        click.echo(f"{r.id}\t{r.year or ''}\t{r.title or ''}")
+    click.echo(f"{len(waiting)} full-text inclusion{'' if len(waiting) == 1 else 's'} to link")
+
+
 def register(group: click.Group) -> None:
     group.add_command(screen)

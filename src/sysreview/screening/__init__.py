@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         buscar_p_value,
         recall_lower_bound,
     )
+    from ._studies import suggested_label
 
 # where each public name lives: loaded on first use, so that importing a sibling
 # module (the screening workflow) does not bring in numpy, scipy and scikit-learn
@@ -86,6 +87,7 @@ _WHERE = {
     "EmbeddingRanker": "_fusion",
     "FusionConfig": "_fusion",
     "FusionRanker": "_fusion",
+    "suggested_label": "_studies",
     "highlighted": "_keywords",
     "protocol_keywords": "_keywords",
     "DEFAULT_RULES": "_stopping",
@@ -140,6 +142,7 @@ __all__ = [
     "screening_metrics",
     "screening_order",
     "simulate",
+    "suggested_label",
     "with_embeddings",
 ]
 
