@@ -279,6 +279,31 @@ def test_with_accounts_a_reviewer_signs_in_with_a_password_and_a_lead_settles(
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_full_text_inclusions_found_and_join_studies_in_chromium(
+    server: str, review_dir: Path
+) -> None:
+    with Review.open(review_dir) as review:
+        for record in ("r0", "r1"):
+            for stage in ("title_abstract", "full_text"):
+                for who in ("ann", "bob"):
+                    review.decide(record, "include", reviewer=who, stage=stage)
+    with _chromium() as page:
+        from playwright.sync_api import expect
+
+        _sign_in(page, server, "ann")
+        page.get_by_role("link", name="Studies").click()
+        first = page.locator('tr[data-record="r0"]')
+        expect(first.get_by_label("Study label")).to_have_value("Hansen 2010")
+        first.get_by_role("button", name="New study").click()
+        expect(page.get_by_test_id("done")).to_have_text("r0 is a report of hansen2010.")
+        second = page.locator('tr[data-record="r1"]')
+        second.get_by_label("Study", exact=True).select_option("hansen2010")
+        second.get_by_role("button", name="Link").click()
+        expect(page.get_by_test_id("none-waiting")).to_be_visible()
+        expect(page.locator('tr[data-study="hansen2010"] .report')).to_have_count(2)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_the_header_stays_one_line_with_the_examples_long_title(review_dir: Path) -> None:
     """The bundled example's Norwegian title is cut with an ellipsis (whole on hover),
     so the nav, the reviewer and Sign out stay on one line at 1200 px."""
