@@ -13,9 +13,10 @@ import pytest
 from sysreview import Review
 from sysreview.accounts import hash_password, permit, verify_password
 from sysreview.bundle import render_bundle
-from sysreview.cli import main
 from sysreview.errors import WorkflowError
 from sysreview.model import Account, Record, Study, replace
+
+from .cli_runner import cli_on
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:
@@ -133,15 +134,7 @@ def test_cli_manages_the_team(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _review(tmp_path, db_url).close()
-    rev = ["--review", str(tmp_path / "rev")]
-
-    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        import io
-
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = main([*rev, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = cli_on(tmp_path / "rev", capsys, monkeypatch)
 
     code, out, _ = run("account", "list")
     assert code == 0 and "no accounts" in out

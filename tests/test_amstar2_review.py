@@ -14,11 +14,12 @@ import pytest
 from sysreview import Review
 from sysreview.appraisal import amstar2
 from sysreview.bundle import read_bundle, render_bundle
-from sysreview.cli import main
 from sysreview.errors import DataError, ParseError, WorkflowError
 from sysreview.model import Study, SystematicReview, replace
 from sysreview.report import build_report
 from sysreview.report.blocks import Paragraph, Table, plain
+
+from .cli_runner import cli_on
 
 
 def _review(tmp_path: Path, db_url: str) -> Review:
@@ -135,12 +136,7 @@ def test_cli_appraises_a_review(
     tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _review(tmp_path, db_url).close()
-    rev = ["--review", str(tmp_path / "rev")]
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main([*rev, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = cli_on(tmp_path / "rev", capsys)
 
     code, out, _ = run("rob", "questions", "--tool", "amstar2", "--domain", "Q9b", "--json")
     [nine] = json.loads(out)

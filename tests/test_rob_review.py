@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from sysreview import Review
-from sysreview.cli import main
 from sysreview.errors import DataError, WorkflowError
 from sysreview.model import Outcome, Protocol, Study, replace
 
+from .cli_runner import cli_on
 from .parallel import run_together
 
 LOW = "1.1=Y 1.2=Y 1.3=N"  # random, concealed, no baseline problem
@@ -206,12 +206,7 @@ def test_cli_assess_conflicts_agree_and_status(
     tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _review(tmp_path, db_url).close()
-    rev = ["--review", str(tmp_path / "rev")]
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main([*rev, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = cli_on(tmp_path / "rev", capsys)
 
     code, out, _ = run("rob", "assess", "alpha", "D1", "--answers", LOW, "--reviewer", "ann")
     assert code == 0 and "alpha randomisation_process: low by ann (1.1=Y 1.2=Y 1.3=N)" in out

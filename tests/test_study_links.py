@@ -11,10 +11,11 @@ import pytest
 
 from sysreview import Review, prisma
 from sysreview.bundle import read_bundle
-from sysreview.cli import main
 from sysreview.errors import WorkflowError
 from sysreview.model import Record, Study, replace
 from sysreview.screening._studies import citation
+
+from .cli_runner import cli_on
 
 RECORDS = (
     Record(id="r0", search=None, title="Graded activity for sick-listed workers.",
@@ -112,12 +113,7 @@ def test_cli_links_and_the_bundle_keeps_the_record(
     tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _review(tmp_path, db_url).close()
-    rev = ["--review", str(tmp_path / "rev")]
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main([*rev, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = cli_on(tmp_path / "rev", capsys)
 
     code, out, _ = run("screen", "unlinked", "--json")
     assert [r["record"] for r in json.loads(out)] == ["r0", "r1", "r3"]
