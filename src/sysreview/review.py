@@ -532,19 +532,12 @@ class Review:
             required = data.protocol.screening_reviewers
             if isinstance(new, ReviewAppraisal):
                 _known_systematic_review(data, study)
-                kept_reviews = (
-                    appraisal_workflow.agree(data.review_appraisals, new)
-                    if consensus
-                    else appraisal_workflow.record(data.review_appraisals, new, required)
-                )
+                kept_reviews = appraisal_workflow.add(data.review_appraisals, new, required)
                 return replace(data, review_appraisals=kept_reviews), new
             _known_study(data, study)
-            kept = (
-                appraisal_workflow.agree(data.risk_of_bias, new)
-                if consensus
-                else appraisal_workflow.record(data.risk_of_bias, new, required)
-            )
-            return replace(data, risk_of_bias=kept), new
+            return replace(
+                data, risk_of_bias=appraisal_workflow.add(data.risk_of_bias, new, required)
+            ), new
 
         return self.update(change)
 

@@ -274,6 +274,12 @@ def agree(assessments: Sequence[J], new: J) -> tuple[J, ...]:
     return (*(a for a in assessments if not (key_of(a) == key and a.consensus)), new)
 
 
+def add(assessments: Sequence[J], new: J, required: int) -> tuple[J, ...]:
+    """``new`` logged: :func:`agree` for a consensus, :func:`record` for one
+    assessor's judgement."""
+    return agree(assessments, new) if new.consensus else record(assessments, new, required)
+
+
 def visible(assessments: Iterable[J], assessor: str) -> list[J]:
     """What ``assessor`` may see: consensus judgements, their own, and others' on the
     keys they have judged themselves (blinding until then)."""

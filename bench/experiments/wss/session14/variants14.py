@@ -157,3 +157,25 @@ def mvariant(name, **attrs):
 
 mvariant("maxj1", alpha=1.0)
 mvariant("maxj05", alpha=0.5)
+
+
+# --- a fixed half-and-half of the lexical model and the joint one: (z_lex + z_joint) / 2
+class AvgJoint(JointFusion):
+    def fit(self, X, y):
+        JointFusion.fit(self, X, y)
+        joint = self._lex
+        v13._avg_lex(self, X, y)
+        self._lex = (self._lex + joint) / 2
+        self._emb = np.zeros_like(joint)
+        return self
+
+
+def avjvariant(name, **attrs):
+    from dataclasses import replace
+    cls = type(f"AJ_{name}", (AvgJoint,), attrs)
+    v13._CLS[name] = cls
+    V[name] = replace(v13.BASE, name=name)
+
+
+avjvariant("avgj1", alpha=1.0)
+avjvariant("avgj2", alpha=2.0)
