@@ -161,3 +161,62 @@ def test_concurrent_whole_review_writers_wait_for_each_other(db_url: str) -> Non
         assert {f"{w}{i}" for w in "ab" for i in range(8)} <= ids
     finally:
         store.dispose()
+
+
+def _at(db_url: str, revision: str) -> sa.Engine:
+    """A database at an older ``revision`` holding a study, its report and outcome data
+    that names the report (what the reports table's batch migration must keep)."""
+    from sysreview.store.engine import make_engine, migrate
+
+    old = make_engine(db_url)
+    migrate(old, revision)
+    with old.begin() as connection:
+        for sql in (
+            "INSERT INTO review (position, id, title, language) VALUES (0, 'r', 'T', 'en')",
+            "INSERT INTO outcomes (position, id, name, kind, direction, importance, priority) "
+            "VALUES (0, 'rtw', 'Return to work', 'dichotomous', 'higher_is_better', 'critical', "
+            "'primary')",
+            "INSERT INTO studies (position, id, label, status) VALUES (0, 's', 'S', 'included')",
+            "INSERT INTO reports (position, id, study, citation, main) "
+            "VALUES (0, 'p', 's', 'S 2010', true)",
+            "INSERT INTO outcome_data (position, id, study, outcome, data_type, report) "
+            "VALUES (0, 'o', 's', 'rtw', 'narrative', 'p')",
+        ):
+            connection.execute(sa.text(sql))
+    return old
+
+
+def test_tables_other_rows_refer_to_are_migrated_with_their_rows(db_url: str) -> None:
+    """0011 rebuilds the reports table on SQLite; outcome data names a report, which
+    with foreign keys enforced made the commit fail (seen migrating the example)."""
+    _at(db_url, "0009").dispose()
+    store = Store.open(db_url)
+    try:
+        data = store.read()
+        assert [(r.id, r.study, r.record) for r in data.reports] == [("p", "s", None)]
+        assert [o.report for o in data.outcome_data] == ["p"]
+        assert data.protocol.amstar2_critical == (2, 4, 7, 9, 11, 13, 15)
+    finally:
+        store.dispose()
+
+
+def test_a_failed_migration_changes_nothing(db_url: str) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL runs DDL in the transaction by itself")
+    from sysreview.errors import StoreError
+
+    old = _at(db_url, "0009")
+    with old.connect() as connection:  # a row pointing nowhere, written around the check
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.exec_driver_sql(
+            "INSERT INTO outcome_data (position, id, study, outcome, data_type, report) "
+            "VALUES (1, 'o2', 's', 'rtw', 'narrative', 'gone')"
+        )
+        connection.commit()
+    with pytest.raises(StoreError, match="pointing nowhere"):
+        Store.open(db_url)
+    with old.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == "0009"
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("protocol")}
+        assert "amstar2_critical" not in columns  # 0010 rolled back with the rest
+    old.dispose()

@@ -66,17 +66,50 @@ _MIGRATING = threading.Lock()
 
 
 def migrate(engine: sa.Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` in one transaction."""
+    """Bring the schema up to ``revision`` in one transaction.
+
+    SQLite alters a table by copying it, dropping the old one and renaming the copy
+    (Alembic's batch mode).  With foreign keys enforced, dropping a table that other
+    rows refer to (reports, which outcome data names) counts violations the rename
+    never clears, and the commit fails.  So on SQLite the migration runs with foreign
+    keys off, as Alembic's documentation advises, and checks them all before it commits;
+    and in an explicit transaction, since the driver would run the DDL outside one and
+    a failed migration would leave the schema half changed.
+    """
     from alembic import command
 
     try:
-        with _MIGRATING, engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), revision)
+        with _MIGRATING, engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # outside any transaction, or SQLite ignores it
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    if sqlite:  # pysqlite begins only before DML: DDL would autocommit
+                        connection.exec_driver_sql("BEGIN IMMEDIATE")
+                    command.upgrade(_alembic_config(connection), revision)
+                    if sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
     except sa.exc.OperationalError as exc:
         raise StoreError(
             f"cannot reach or migrate the database at {_safe(engine)}: {exc.orig}",
             hint="check the URL in sysreview.yaml and that the server is running",
         ) from None
+
+
+def _check_foreign_keys(connection: sa.Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise StoreError(
+            f"migrating would leave {len(broken)} rows pointing nowhere (first: {table} row "
+            f"{rowid} -> {parent}); nothing was changed",
+        )
 
 
 def current_revision(engine: sa.Engine) -> str | None:
