@@ -18,6 +18,7 @@ import dedup_bench
 import ingest_bench
 import screening_bench
 import stats_bench
+import web_bench
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,6 +42,7 @@ def main() -> None:
         ("Import: RIS throughput against rispy", ingest_bench.run()),
         ("Deduplication against bib-dedupe", dedup_bench.run()),
         ("Screening prioritisation against ASReview LAB", screening_bench.run()),
+        ("Team server: page cost with and without the per-request snapshot", web_bench.run()),
     ]
     text = [
         "# Benchmarks",
