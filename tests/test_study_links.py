@@ -96,7 +96,10 @@ def test_full_text_inclusions_become_studies_and_reports(tmp_path: Path, db_url:
 def test_a_study_others_refer_to_stays_and_ids_do_not_collide(tmp_path: Path, db_url: str) -> None:
     with _review(tmp_path, db_url) as review:
         data = review.data()
-        review.save(replace(data, studies=(Study(id="hansen2010", label="Hansen 2010"),)))
+        gone = Study(id="berg2011", label="Berg 2011", status="excluded")
+        review.save(replace(data, studies=(Study(id="hansen2010", label="Hansen 2010"), gone)))
+        with pytest.raises(WorkflowError, match="berg2011 is excluded"):
+            review.link_report("r0", by="ann", study="berg2011")
         report = review.link_report("r0", by="ann")
         assert report.study == "hansen2010b"  # an existing id is not reused
         review.assess_risk_of_bias("hansen2010b", "D1", judgement="low", assessor="ann")

@@ -63,10 +63,16 @@ def link(
         )
         studies = (*studies, new)
         study = new.id
-    elif not any(s.id == study for s in studies):
-        raise WorkflowError(
-            f"no study {study!r} in this review", hint="omit the study to found a new one"
-        )
+    else:
+        target = next((s for s in studies if s.id == study), None)
+        if target is None:
+            raise WorkflowError(
+                f"no study {study!r} in this review", hint="omit the study to found a new one"
+            )
+        if target.status != "included":
+            raise WorkflowError(
+                f"study {study} is {target.status}: a full-text inclusion reports an included study"
+            )
     taken = {r.id for r in data.reports}
     report = Report(
         id=_free(record, taken),
