@@ -180,6 +180,46 @@ def test_a_supplement_doi_shared_by_different_abstracts_joins_nothing() -> None:
     assert verdict(first, stranger) is Verdict.DISTINCT
 
 
+def test_a_title_whose_subtitle_was_dropped_needs_the_same_author_and_place() -> None:
+    full = "Inhibition of DPP-4 activity: role of non-GLP-1-mediated cardioprotection after MI"
+    short = "Inhibition of DPP-4 activity"
+    place = dict(journal="Cardiovasc Diabetol", volume="13", pages="69-78", doi=None)
+    assert verdict(article("f", title=full, **place), article("s", title=short, **place)) is (
+        Verdict.DUPLICATE
+    )
+    by_doi = dict(journal="Cardiovasc Diabetol", volume="13", pages=None, doi="10.1186/x69")
+    assert verdict(article("f", title=full, **by_doi), article("s", title=short, **by_doi)) is (
+        Verdict.DUPLICATE
+    )
+    other_author = article("o", title=short, authors=("Brown, P.",), **place)
+    assert verdict(article("f", title=full, **place), other_author) is Verdict.DISTINCT
+    elsewhere = article("e", title=short, volume="14", pages="1-9", doi=None)
+    assert verdict(article("f", title=full, **place), elsewhere) is Verdict.DISTINCT
+    # a supplement's abstracts share pages and DOIs: a person looks
+    supplement = dict(place, issue="Suppl 1", pages="S69")
+    cut = article("s", title=short, **supplement)
+    assert verdict(article("f", title=full, **supplement), cut) is Verdict.UNCERTAIN
+    # no authors on one side (and an epub year): the journal and the page range stand in
+    anonymous = article("a", title=short, authors=(), year=2013, **place)
+    assert verdict(article("f", title=full, **place), anonymous) is Verdict.DUPLICATE
+    unplaced = article("u", title=short, authors=(), year=2013, **dict(place, pages="69"))
+    assert verdict(article("f", title=full, **place), unplaced) is Verdict.DISTINCT
+
+
+def test_an_editorial_marker_before_a_title_of_its_own_is_not_generic() -> None:
+    title = "Editor's Comments: Turning the Corner: the influence of positive thinking on IS"
+    print_ = article("p", title=title, authors=(), year=2014, issue="1", pages="iii-vi", doi=None)
+    online = article("o", title=title, authors=(), year=2015, issue="1", pages="iii-vi", doi=None)
+    assert not keys(0, print_).generic
+    assert verdict(print_, online) is Verdict.DUPLICATE
+    recurring = dict(authors=(), journal="MIS Quarterly", pages=None, doi=None)
+    remarks = "Remarks from the incoming MIS Quarterly editor"
+    assert keys(0, article("r", title=remarks, **recurring)).generic
+    one = article("1", title=remarks, issue="1", **recurring)
+    two = article("2", title=remarks, issue="2", **recurring)
+    assert verdict(one, two) is Verdict.DISTINCT
+
+
 @pytest.mark.parametrize("title", ["Front Matter", "Editorial", "Erratum", "Editor's Comments"])
 def test_generic_titles_in_different_issues_stay_apart(title: str) -> None:
     one = article("1", title=title, authors=(), issue="1", pages=None, doi=None)
@@ -223,12 +263,31 @@ def test_numbered_parts_and_trials_are_different_works() -> None:
     repeated = article("5", title="ASCO 2009 solid tumours: part 2: Part 1", doi=None)
     other = article("6", title="ASCO 2009 solid tumours: part 2: Part 2", doi=None)
     assert verdict(repeated, other) is Verdict.DISTINCT
-    dropped = article("7", title="Integrin (alpha)v(beta)3 in phase 2", doi=None)
+    spaced = article("7", title="Integrin (alpha)v(beta)3 in phase 2", doi=None)
     kept = article("8", title="Integrin alphavbeta3 in phase 2", doi=None)
+    assert verdict(spaced, kept) is Verdict.DUPLICATE  # the 3 inside a word counts
+    dropped = article("9", title="Integrin alphavbeta in phase 2", doi=None)
     assert verdict(dropped, kept) is Verdict.DUPLICATE  # one source lost the 3
+    arm = "Weekly versus standard docetaxel plus doxorubicin ({}) in metastatic breast cancer"
+    d4 = article("d4", title=arm.format("D4"), doi=None, pages=None)
+    d2 = article("d2", title=arm.format("D2"), doi=None, pages=None)
+    assert verdict(d4, d2) is Verdict.DISTINCT
     part1 = article("3", title="Evaluating systems - Part I", doi=None)
     part2 = article("4", title="Evaluating systems - Part II", doi=None)
     assert verdict(part1, part2) is Verdict.DISTINCT
+
+
+def test_numbers_in_unrelated_titles_on_a_supplement_doi_ask_no_one() -> None:
+    place = dict(doi="10.1002/dmrr.2604", journal="Diabetes Metab Res Rev", issue="Suppl 3")
+    one = article("1", title="Cardiac effects of SGLT1 inhibition after MI", pages="51", **place)
+    two = article(
+        "2",
+        title="Exenatide and carotid intima-media in type 2 diabetes",
+        pages="52",
+        authors=("Chen R",),
+        **place,
+    )
+    assert compare(keys(0, one), keys(1, two)).verdict is Verdict.DISTINCT
 
 
 def test_different_pmids_are_different_records() -> None:

@@ -10,7 +10,8 @@ A false merge removes an eligible study from a review, so every rule errs toward
 - a conference abstract and the article with the same title: different works, told apart
   by pages, volume or year;
 - epub and print years one apart: allowed, never more;
-- truncated titles: a long prefix of the other title counts as equal.
+- truncated titles: a long prefix of the other title counts as equal; a short one
+  (the subtitle dropped) only with the same first author at the same place.
 """
 
 from __future__ import annotations
@@ -191,7 +192,8 @@ def compare(a: Keys, b: Keys) -> Comparison:
     if a.pmid and b.pmid and a.pmid != b.pmid:
         return Comparison(Verdict.DISTINCT, 0.0, "different PMIDs")
     similarity = title_similarity(a, b)
-    if similarity < SIMILAR and not _may_be_translation(a, b):
+    cut = similarity < SIMILAR and _cut_short(a, b)
+    if similarity < SIMILAR and not cut and not _may_be_translation(a, b):
         return Comparison(Verdict.DISTINCT, similarity, "titles differ")
     found = evidence(a, b)
     if a.notice != b.notice:
@@ -199,15 +201,56 @@ def compare(a: Keys, b: Keys) -> Comparison:
             Verdict.DISTINCT, similarity, "a notice (erratum, reply, comment) and its target"
         )
     if _numbers_conflict(a.numbers, b.numbers) and not _contains(a, b):
-        verdict = Verdict.UNCERTAIN if found.doi else Verdict.DISTINCT
+        similar = similarity >= SIMILAR
+        verdict = Verdict.UNCERTAIN if found.doi and similar else Verdict.DISTINCT
         return Comparison(verdict, similarity, "titles carry different numbers")
     if a.generic or b.generic:
         return _generic(similarity, found)
+    if cut:
+        return _truncated(similarity, found, a, b)
     if similarity >= 0.95:
         return _same_title(similarity, found, a, b)
     if similarity >= SIMILAR:
         return _similar_title(similarity, found)
     return _other_title(similarity, found, a, b)
+
+
+def _cut_short(a: Keys, b: Keys) -> bool:
+    """One title is the first words of the other, too short for :func:`title_similarity`
+    to call it a truncation ("Inhibition of DPP-4 activity" / "Inhibition of DPP-4
+    activity: potential role of non-GLP-1-mediated cardioprotection ...")."""
+    short, long = sorted((a.title, b.title), key=len)
+    return len(short) >= PREFIXED_MIN and long.startswith(short + " ")
+
+
+def _truncated(similarity: float, found: Evidence, a: Keys, b: Keys) -> Comparison:
+    """A title cut short, by a database or by dropping its subtitle, or a later paper
+    whose title extends an earlier one's.  Only the same first author at the same place
+    (volume or page range, and first page or an article's DOI) joins them; a supplement's abstracts
+    share pages and DOIs, so there a person looks."""
+    same_range = a.page_range is not None and a.page_range == b.page_range
+    # with no authors on one side, the journal and the page range stand in for them
+    same_author = (found.first_author and not found.authors_conflict) or (
+        found.first_author is None and found.journal and same_range
+    )
+    same_volume = (
+        (found.volume or (found.volume is None and same_range))
+        and found.journal is not False
+        and found.issue is not False
+        and (found.year_gap or 0) <= 1
+    )
+    supplement = a.supplement or b.supplement
+    placed = found.page or (found.doi and found.page is not False)
+    if same_author and same_volume and placed and not supplement:
+        return Comparison(
+            Verdict.DUPLICATE,
+            similarity,
+            "title cut short; same first author, volume and "
+            + ("first page" if found.page else "DOI"),
+        )
+    if same_author and (found.doi or found.page):
+        return Comparison(Verdict.UNCERTAIN, similarity, "one title begins the other")
+    return Comparison(Verdict.DISTINCT, similarity, "titles differ")
 
 
 def _may_be_translation(a: Keys, b: Keys) -> bool:

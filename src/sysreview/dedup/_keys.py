@@ -37,6 +37,16 @@ _GENERIC = re.compile(
     r"|^errata notes$|^remarks from\b|\beditor s (?:comments|introduction|note)\b"
     r"|\bfrom the editors?\b"
 )
+#: Words a recurring item's title is made of besides its kind ("Remarks from the incoming
+#: MISQ editor", "Editor's comments: the reflexive researcher").
+_EDITORIAL = frozenset(
+    "a an the of on in to from for and s new our incoming inaugural outgoing chief "  # noqa: SIM905
+    "editor editors editorial comments remarks note introduction misq".split()
+)
+#: A generic marker followed by this many other words is a specific title ("Editor's
+#: Comments: Turning the Corner: The Influence of Positive Thinking ..."): equal titles
+#: then mean one item again.
+SPECIFIC_WORDS = 3
 #: Items about another item: an erratum, a reply or a comment shares its target's title.
 _NOTICE = re.compile(
     r"^(?:errat(?:um|a)|corrigend(?:um|a)|correction|retract(?:ion|ed)|withdrawn|"
@@ -133,6 +143,8 @@ def title_numbers(title: str) -> tuple[str, ...]:
     for word in title.split():
         if word.isdigit():
             found.append(word.lstrip("0") or "0")
+        elif not word.isalpha():  # "(D4)" / "(D2)", "alphavbeta3" / "(alpha)v(beta)3"
+            found.extend(n.lstrip("0") or "0" for n in _DIGITS.findall(word))
         elif word in _ROMAN:
             found.append(_ROMAN[word])
         elif word == "i" and previous in _COUNTED:
@@ -179,19 +191,20 @@ class Keys:
 def keys(index: int, record: Record) -> Keys:
     title = words(record.title)
     names = surnames(record.authors)
+    journal = journal_words(record.journal) if record.journal else ()
     volume_issue = f"{record.volume or ''} {record.issue or ''}"
     pages = record.pages or ""
     return Keys(
         index=index,
         title=title,
         compact=title.replace(" ", ""),
-        generic=not title or bool(_GENERIC.search(title)),
+        generic=_generic(title, journal),
         notice=bool(_NOTICE.search(title)),
         numbers=title_numbers(title),
         surnames=names,
         author_set=frozenset(names),
         year=record.year,
-        journal=journal_words(record.journal) if record.journal else (),
+        journal=journal,
         volume=first_number(record.volume),
         issue=first_number(record.issue),
         first_page=first_number(pages.split("-")[0]) if pages else None,
@@ -201,6 +214,20 @@ def keys(index: int, record: Record) -> Keys:
         pmid=record.pmid,
         review_number=_review_number(pages, record.doi),
     )
+
+
+def _generic(title: str, journal: tuple[str, ...]) -> bool:
+    """A title that names a kind of item ("Front Matter", "Remarks from the MIS Quarterly
+    editor"), unless the marker is followed by a title of its own: at least
+    :data:`SPECIFIC_WORDS` words that are neither editorial words nor the journal's."""
+    if not title:
+        return True
+    found = _GENERIC.search(title)
+    if found is None:
+        return False
+    rest = f"{title[: found.start()]} {title[found.end() :]}".split()
+    own = [w for w in rest if w not in _EDITORIAL and w not in journal]
+    return len(own) < SPECIFIC_WORDS
 
 
 _COCHRANE = re.compile(r"\bCD(\d{6})\b", re.IGNORECASE)
