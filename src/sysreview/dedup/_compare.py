@@ -219,7 +219,7 @@ def _cut_short(a: Keys, b: Keys) -> bool:
     """One title is the first words of the other, too short for :func:`title_similarity`
     to call it a truncation ("Inhibition of DPP-4 activity" / "Inhibition of DPP-4
     activity: potential role of non-GLP-1-mediated cardioprotection ...")."""
-    short, long = sorted((a.title, b.title), key=len)
+    short, long = (a.title, b.title) if len(a.title) <= len(b.title) else (b.title, a.title)
     return len(short) >= PREFIXED_MIN and long.startswith(short + " ")
 
 
