@@ -170,6 +170,22 @@ def small_review() -> m.ReviewData:
                 p_text="P=0,023",
             ),
         ),
+        extractions=(
+            m.Extraction(
+                "smith2018-rtw-6-mnd",
+                "kari",
+                "smith2018",
+                "rtw",
+                "dichotomous",
+                timepoint="6 mnd",
+                events_1=30.0,
+                n_1=84.0,
+                events_2=21.0,
+                n_2=84.0,
+                source="Tabell 2",
+                extracted_at="2026-11-24T09:00:00+00:00",
+            ),
+        ),
         analyses=(
             m.Analysis(
                 "a-rtw",

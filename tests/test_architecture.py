@@ -51,11 +51,13 @@ RULES = {
     "model": set(),
     "_fields": {"errors"},
     # ... and whether RoB 2's answers fit the judgement (appraisal's algorithms)
-    "integrity": {"model", "appraisal"},
+    "integrity": {"model", "appraisal", "extraction"},
     "prisma": {"model"},
     # who may act on a review: pure rules over the model's accounts
     "accounts": {"errors", "model"},
     "appraisal": {"errors", "model"},
+    # outcome data entered by two people, then agreed
+    "extraction": {"errors", "model"},
     "bundle": PURE | {"integrity"},
     "store": PURE,
     # the report shows what every stage computes
@@ -74,10 +76,11 @@ RULES = {
         "grade",
         "embed",
         "appraisal",
+        "extraction",
     },
     # the web app: the facade, the screening helpers that mark the protocol's words,
-    # and the risk-of-bias tools' questions
-    "web": {"review", "errors", "screening", "appraisal"},
+    # the risk-of-bias tools' questions, and the names of outcome data's fields
+    "web": {"review", "errors", "screening", "appraisal", "extraction"},
     "ingest": {"errors", "model"},
     # the standalone table reader reuses ingest's field cleaning and tabular's reader
     "dedup": {"errors", "model", "ingest", "tabular"},

@@ -48,6 +48,7 @@ def test_nothing_leaks() -> None:
         "cli",
         "report",
         "appraisal",
+        "extraction",
         "stats",
         "tabular",
         "screening",

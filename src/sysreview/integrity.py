@@ -1,6 +1,6 @@
 """Whole-review integrity: unique identifiers, references that point somewhere,
-risk-of-bias judgements that fit their tool's signalling answers, and appraisal
-answers their tool's items take.
+risk-of-bias judgements that fit their tool's signalling answers, appraisal answers
+their tool's items take, and outcome data whose values can all be right.
 
 Pure functions over ``ReviewData``; the bundle reader turns their findings into
 errors naming file and line, and the facade runs them before anything is stored.
@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .appraisal.workflow import problem as rob_problem
-from .model import REFERENCES, ReviewAppraisal, ReviewData, RobAssessment
+from .extraction import consistency_problems
+from .model import (
+    REFERENCES,
+    Extraction,
+    OutcomeData,
+    ReviewAppraisal,
+    ReviewData,
+    RobAssessment,
+)
 
 #: Where each kind of object lives in ``ReviewData``: collection path -> class name.
 #: ``a.b`` is a nested collection (``protocol.outcomes``); ``a[].b`` one inside each
@@ -33,6 +41,7 @@ COLLECTIONS: tuple[str, ...] = (
     "risk_of_bias",
     "review_appraisals",
     "outcome_data",
+    "extractions",
     "analyses",
     "certainty",
     "grade_log",
@@ -108,4 +117,6 @@ def problems(data: ReviewData) -> list[Problem]:
             wrong = rob_problem(item.obj)
             if wrong is not None:
                 found.append(Problem(item, *wrong))
+        elif isinstance(item.obj, OutcomeData | Extraction):
+            found += [Problem(item, f, m) for f, m in consistency_problems(item.obj)]
     return found

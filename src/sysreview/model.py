@@ -40,6 +40,9 @@ RobJudgement = Literal[
 ]
 AppraisalAnswer = Literal["yes", "partial_yes", "no", "no_meta_analysis", "not_applicable"]
 DataType = Literal["dichotomous", "continuous", "estimate", "narrative"]
+#: how outcome data are extracted: by two people independently (Cochrane's advice), or
+#: by one and checked by another who sees the first's entry (as the NIPH review did)
+ExtractionMode = Literal["independent", "checked"]
 Model = Literal["random", "fixed"]
 Certainty = Literal["high", "moderate", "low", "very_low"]
 DomainLevel = Literal["not_serious", "serious", "very_serious", "extremely_serious"]
@@ -168,6 +171,9 @@ class Protocol:
     #: AMSTAR 2 items whose "no" is a critical flaw (Shea et al.'s seven by default;
     #: they present them as a suggestion a team may adapt to its question)
     amstar2_critical: tuple[int, ...] = (2, 4, 7, 9, 11, 13, 15)
+    #: outcome data extracted independently by ``screening_reviewers`` people, or by
+    #: one and checked by a second
+    extraction_mode: ExtractionMode = "independent"
     criteria: tuple[Criterion, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     comparisons: tuple[Comparison, ...] = ()
@@ -470,6 +476,52 @@ class OutcomeData:
 
 
 @dataclass(frozen=True)
+class Extraction:
+    """One person's reading of one outcome-data row, before the team agrees on it.
+
+    ``row`` is the :class:`OutcomeData` id the agreed values go to; the other fields
+    are that row's (``sysreview.extraction.VALUE_FIELDS``).  When the protocol's
+    number of extractors agree on every value, the row is written; when they differ,
+    a lead settles it.
+    """
+
+    row: str
+    extractor: str
+    study: str
+    outcome: str
+    data_type: DataType
+    comparison: str | None = None
+    timepoint: str | None = None
+    group: str | None = None
+    report: str | None = None
+    measure: str | None = None
+    instrument: str | None = None
+    events_1: float | None = None
+    n_1: float | None = None
+    mean_1: float | None = None
+    sd_1: float | None = None
+    median_1: float | None = None
+    q1_1: float | None = None
+    q3_1: float | None = None
+    events_2: float | None = None
+    n_2: float | None = None
+    mean_2: float | None = None
+    sd_2: float | None = None
+    median_2: float | None = None
+    q1_2: float | None = None
+    q3_2: float | None = None
+    estimate: float | None = None
+    ci_lb: float | None = None
+    ci_ub: float | None = None
+    ci_level: float | None = None
+    p: float | None = None
+    p_text: str | None = None
+    source: str | None = None
+    text: str | None = None
+    extracted_at: str | None = None
+
+
+@dataclass(frozen=True)
 class PooledResult:
     """A pooled result as a source reports it (before we recompute it)."""
 
@@ -708,6 +760,7 @@ class ReviewData:
     risk_of_bias: tuple[RobAssessment, ...] = ()
     review_appraisals: tuple[ReviewAppraisal, ...] = ()
     outcome_data: tuple[OutcomeData, ...] = ()
+    extractions: tuple[Extraction, ...] = ()
     analyses: tuple[Analysis, ...] = ()
     certainty: tuple[CertaintyAssessment, ...] = ()
     grade_log: tuple[GradeJudgement, ...] = ()
@@ -742,6 +795,10 @@ REFERENCES: dict[tuple[type, str], type] = {
     (OutcomeData, "outcome"): Outcome,
     (OutcomeData, "comparison"): Comparison,
     (OutcomeData, "report"): Report,
+    (Extraction, "study"): Study,
+    (Extraction, "outcome"): Outcome,
+    (Extraction, "comparison"): Comparison,
+    (Extraction, "report"): Report,
     (Analysis, "comparison"): Comparison,
     (Analysis, "outcome"): Outcome,
     (Analysis, "studies"): Study,

@@ -21,18 +21,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from . import accounts as team
-from . import dedup, grade, ingest, prisma
+from . import dedup, extraction, grade, ingest, prisma
 from .appraisal import amstar2
 from .appraisal import workflow as appraisal_workflow
 from .appraisal.amstar2 import Rating
 from .appraisal.workflow import RobPosition
 from .bundle import read_bundle, write_bundle
 from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError, WorkflowError
+from .extraction import ExtractionPosition
 from .integrity import problems
 from .model import (
     Account,
     Decision,
     DuplicatePair,
+    Extraction,
+    OutcomeData,
     PrismaCounts,
     Record,
     Report,
@@ -575,6 +578,63 @@ class Review:
             *appraisal_workflow.visible(data.review_appraisals, assessor),
         ]
 
+    # --- outcome data, extracted by two ------------------------------------------
+
+    def extract(self, row: str | None = None, *, by: str, **values: Any) -> ExtractionPosition:
+        """Log ``by``'s entry of one outcome-data row (replacing their earlier one), in
+        one transaction; when the protocol's number of extractors agree on every value,
+        the row becomes the review's outcome data.  ``values`` are the row's fields
+        (``study``, ``outcome``, ``data_type``, ``events_1`` ...; numbers may be text);
+        ``row`` defaults to one made from the study, outcome, time point and group."""
+        self._permit(by)
+        values = {k: v for k, v in values.items() if v is not None}
+        row = row or extraction.row_id(
+            str(values.get("study") or ""),
+            str(values.get("outcome") or ""),
+            values.get("timepoint"),
+            values.get("group"),
+        )
+        new = extraction.entry(row, by, values, _now())
+
+        def change(data: ReviewData) -> tuple[ReviewData, ExtractionPosition]:
+            _extractable(data, new.study, new.outcome)
+            return extraction.record(data, new, data.protocol.screening_reviewers)
+
+        return self.update(change)
+
+    def settle_extraction(
+        self, row: str, *, by: str, take: str | None = None, **values: Any
+    ) -> OutcomeData:
+        """Write the team's values for ``row`` (settling a conflict, or changing agreed
+        outcome data), in one transaction: ``take``'s entry, or the agreed or only one,
+        with ``values`` changed.  Only a lead settles, once the review has accounts."""
+        self._permit(by, settles=True)
+        return self.update(
+            lambda data: extraction.settle(
+                data, row, take=take, values={k: v for k, v in values.items() if v is not None}
+            )
+        )
+
+    def extraction_positions(self) -> list[ExtractionPosition]:
+        """Where every entered outcome-data row stands: awaiting, conflict, agreed."""
+        data = self.data()
+        return extraction.positions(data, data.protocol.screening_reviewers)
+
+    def extraction_conflicts(self) -> list[tuple[ExtractionPosition, tuple[Extraction, ...]]]:
+        """The rows whose extractors differ, each with their entries (for the lead)."""
+        data = self.data()
+        return [
+            (p, tuple(e for e in data.extractions if e.row == p.row))
+            for p in extraction.positions(data, data.protocol.screening_reviewers)
+            if p.state == "conflict"
+        ]
+
+    def extractions_seen_by(self, extractor: str) -> list[Extraction]:
+        """The entries ``extractor`` may see: blinded to others' until they have entered
+        the row themselves, unless the protocol has a checker see the first entry."""
+        data = self.data()
+        return extraction.visible(data, extractor, data.protocol.extraction_mode)
+
     # --- GRADE and Summary of Findings --------------------------------------------
 
     def grade_suggest(
@@ -863,6 +923,16 @@ def _known_systematic_review(data: ReviewData, review: str) -> None:
 
 def _known_study(data: ReviewData, study: str) -> None:
     _known([s.id for s in data.studies], study, "study", "studies", "no studies yet")
+
+
+def _extractable(data: ReviewData, study: str, outcome: str) -> None:
+    """Data come from an included (or awaiting) study and for an outcome of the protocol."""
+    _known_study(data, study)
+    status = next(s.status for s in data.studies if s.id == study)
+    if status == "excluded":
+        raise WorkflowError(f"study {study!r} is excluded: no outcome data are extracted from it")
+    outcomes = [o.id for o in data.protocol.outcomes]
+    _known(outcomes, outcome, "outcome", "outcomes", "the protocol lists no outcomes yet")
 
 
 def _known(ids: list[str], wanted: str, what: str, plural: str, none: str) -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from sysreview import Review
 from sysreview.appraisal import amstar2
-from sysreview.model import Study, SystematicReview, replace
+from sysreview.model import Outcome, Study, SystematicReview, replace
 
 from ..conftest import IN_CI
 
@@ -301,6 +301,58 @@ def test_full_text_inclusions_found_and_join_studies_in_chromium(
         second.get_by_role("button", name="Link").click()
         expect(page.get_by_test_id("none-waiting")).to_be_visible()
         expect(page.locator('tr[data-study="hansen2010"] .report')).to_have_count(2)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_two_extractors_enter_a_row_blind_and_a_lead_settles_in_chromium(
+    server: str, review_dir: Path, tmp_path: Path
+) -> None:
+    with Review.open(review_dir) as review:
+        data = review.data()
+        protocol = replace(data.protocol, outcomes=(Outcome("rtw", "Return to work"),))
+        review.save(
+            replace(data, protocol=protocol, studies=(Study(id="alpha", label="Alpha 2010"),))
+        )
+    numbers = {"Events": ("60", "52"), "Participants": ("66", "68")}
+
+    def enter(page: Page, who: str, events: str) -> None:
+        from playwright.sync_api import expect
+
+        _sign_in(page, server, who)
+        page.get_by_role("link", name="Data").click()
+        form = page.get_by_test_id("entry-form")
+        form.get_by_label("Study").select_option("alpha")
+        form.get_by_label("Outcome").select_option("rtw")
+        form.get_by_label("Time point").fill("12 mnd")
+        form.get_by_label("Data type").select_option("dichotomous")
+        for row, (treated, control) in numbers.items():
+            arm = form.locator("table.arms tr", has_text=row)
+            arm.locator("input").nth(0).fill(events if row == "Events" else treated)
+            arm.locator("input").nth(1).fill(control)
+        page.screenshot(path=str(tmp_path / f"extract-{who}.png"), full_page=True)
+        form.get_by_role("button", name="Save my entry").click()
+        expect(page.get_by_test_id("done")).to_contain_text(f"alpha-rtw-12-mnd entered by {who}")
+        page.get_by_role("button", name="Sign out").click()
+
+    with _chromium() as page:
+        from playwright.sync_api import expect
+
+        enter(page, "ann", "60")
+        enter(page, "bob", "61")
+        _sign_in(page, server, "cat")
+        page.get_by_role("link", name="Data").click()
+        conflict = page.locator('[data-conflict="alpha-rtw-12-mnd"]')
+        expect(conflict.locator("tr.differs")).to_have_text(
+            re.compile(r"Events \(intervention\)\s*60\s*61")
+        )
+        page.screenshot(path=str(tmp_path / "extract-conflict.png"), full_page=True)
+        conflict.get_by_label("The team's values").select_option("ann")
+        conflict.get_by_role("button", name="Settle").click()
+        expect(page.get_by_test_id("done")).to_contain_text("agreed from ann's entry")
+        expect(page.locator('tr[data-row="alpha-rtw-12-mnd"] .state')).to_have_text("agreed")
+    _keep_screenshots(tmp_path, "extract-ann.png", "extract-bob.png", "extract-conflict.png")
+    with Review.open(review_dir) as review:
+        assert [d.events_1 for d in review.data().outcome_data] == [60]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

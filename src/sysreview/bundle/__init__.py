@@ -51,6 +51,7 @@ FILES: tuple[BundleFile, ...] = (
     BundleFile("risk_of_bias.csv", "risk_of_bias", model.RobAssessment, "csv"),
     BundleFile("review_appraisals.csv", "review_appraisals", model.ReviewAppraisal, "csv"),
     BundleFile("outcome_data.csv", "outcome_data", model.OutcomeData, "csv"),
+    BundleFile("extractions.csv", "extractions", model.Extraction, "csv"),
     BundleFile("analyses.yaml", "analyses", model.Analysis, "yaml-list"),
     BundleFile("certainty.yaml", "certainty", model.CertaintyAssessment, "yaml-list"),
     BundleFile("grade_log.csv", "grade_log", model.GradeJudgement, "csv"),

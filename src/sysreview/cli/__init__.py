@@ -17,6 +17,7 @@ from ..errors import SysreviewError
 from . import (
     account_commands,
     dedup_commands,
+    extract_commands,
     grade_commands,
     ingest_commands,
     meta_command,
@@ -51,6 +52,7 @@ screen_commands.register(cli)
 screening_commands.register(cli)
 grade_commands.register(cli)
 rob_commands.register(cli)
+extract_commands.register(cli)
 account_commands.register(cli)
 report_commands.register(cli)
 

@@ -65,6 +65,7 @@ SPECS: tuple[TableSpec, ...] = (
     TableSpec("risk_of_bias", model.RobAssessment, "risk_of_bias"),
     TableSpec("review_appraisals", model.ReviewAppraisal, "review_appraisals"),
     TableSpec("outcome_data", model.OutcomeData, "outcome_data"),
+    TableSpec("extractions", model.Extraction, "extractions"),
     TableSpec("analyses", model.Analysis, "analyses"),
     TableSpec("certainty", model.CertaintyAssessment, "certainty"),
     TableSpec("grade_log", model.GradeJudgement, "grade_log"),

@@ -1,0 +1,47 @@
+"""Outcome data extracted by two people, then agreed.
+
+Cochrane asks for outcome data to be extracted by two people independently; the NIPH
+review had one extract and a second check.  Both are :class:`~sysreview.model.Extraction`
+rows: each person's reading of one outcome-data row.  When the protocol's number of
+extractors agree on every value, the row becomes the review's
+(:class:`~sysreview.model.OutcomeData`, what the analyses read); when they differ, a
+lead settles it.  Pure functions over ``ReviewData``; the facade stores.
+"""
+
+from ._values import (
+    COMPARED,
+    NUMBER_FIELDS,
+    VALUE_FIELDS,
+    consistency_problems,
+    doubts,
+    label,
+    required_problems,
+    row_id,
+)
+from ._workflow import (
+    ExtractionPosition,
+    differences,
+    entry,
+    positions,
+    record,
+    settle,
+    visible,
+)
+
+__all__ = [
+    "COMPARED",
+    "NUMBER_FIELDS",
+    "VALUE_FIELDS",
+    "ExtractionPosition",
+    "consistency_problems",
+    "differences",
+    "doubts",
+    "entry",
+    "label",
+    "positions",
+    "record",
+    "required_problems",
+    "row_id",
+    "settle",
+    "visible",
+]

@@ -1,0 +1,159 @@
+"""The data-extraction pages: each outcome-data row entered by two extractors, blinded
+(or checked, as the protocol says), agreements kept at once, differences shown side by
+side for a lead to settle.  Every rule is the facade's (:meth:`Review.extract`,
+:meth:`Review.settle_extraction`); each form is one POST, one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from .. import extraction
+from ..errors import SysreviewError
+from ..review import Review
+
+PageFn = Callable[..., HTMLResponse]
+
+#: the arm-level rows of the form: statistic -> its label
+ARM_ROWS = (
+    ("events", "Events"),
+    ("n", "Participants"),
+    ("mean", "Mean"),
+    ("sd", "SD"),
+    ("median", "Median"),
+    ("q1", "Lower quartile"),
+    ("q3", "Upper quartile"),
+)
+#: the reported-effect fields of the form
+EFFECT_FIELDS = ("measure", "estimate", "ci_lb", "ci_ub", "ci_level", "p", "p_text")
+DATA_TYPES = (
+    ("dichotomous", "Dichotomous"),
+    ("continuous", "Continuous"),
+    ("estimate", "Reported effect"),
+    ("narrative", "Narrative"),
+)
+
+
+def router(
+    review: Review,
+    *,
+    page: PageFn,
+    signed_in: Callable[[Request], str | None],
+    message: Callable[[SysreviewError], str],
+) -> APIRouter:
+    """The extraction routes over ``review``, rendered with the app's ``page``."""
+    routes = APIRouter()
+
+    def extract_page(
+        request: Request,
+        who: str,
+        *,
+        row: str = "",
+        entered: dict[str, str] | None = None,
+        done: str = "",
+        error: str | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        data = review.data()
+        mode = data.protocol.extraction_mode
+        seen = review.extractions_seen_by(who)
+        positions = review.extraction_positions()
+        conflicts = {p.row: entries for p, entries in review.extraction_conflicts()}
+        agreed = {d.id: d for d in data.outcome_data}
+        values = entered if entered is not None else _prefill(row, who, seen, agreed, mode)
+        return page(
+            request,
+            "extract.html",
+            status,
+            mode=mode,
+            studies=[(s.id, s.label) for s in data.studies if s.status != "excluded"],
+            outcomes=[(o.id, o.name_en or o.name) for o in data.protocol.outcomes],
+            study_label={s.id: s.label for s in data.studies},
+            outcome_name={o.id: o.name_en or o.name for o in data.protocol.outcomes},
+            comparisons=[
+                (c.id, f"{c.intervention} vs {c.comparator}") for c in data.protocol.comparisons
+            ],
+            data_types=DATA_TYPES,
+            arm_rows=ARM_ROWS,
+            effect_fields=EFFECT_FIELDS,
+            label=extraction.label,
+            values=values,
+            row=row,
+            positions=positions,
+            mine={e.row for e in seen if e.extractor == who},
+            conflicts=conflicts,
+            cell=_cell,
+            done=done,
+            error=error,
+        )
+
+    @routes.get("/extract", response_model=None)
+    def extract(request: Request, row: str = "", done: str = "") -> Response:
+        who = signed_in(request)
+        if who is None:
+            return RedirectResponse("/signin", status_code=303)
+        return extract_page(request, who, row=row, done=done)
+
+    @routes.post("/extract", response_model=None)
+    async def enter(request: Request) -> Response:
+        who = signed_in(request)
+        if who is None:
+            return RedirectResponse("/signin", status_code=303)
+        form = await request.form()
+        fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        values = {k: fields.get(k, "") for k in extraction.VALUE_FIELDS}
+        row = fields.get("row", "")
+        try:
+            where = review.extract(row or None, by=who, **values)
+        except SysreviewError as error:
+            return extract_page(
+                request, who, row=row, entered=values, error=message(error), status=409
+            )
+        said = {
+            "agreed": "agreed: it is now the review's outcome data",
+            "conflict": f"the entries differ ({', '.join(where.differences)}): a lead settles it",
+            "awaiting": "waiting for a second extractor",
+        }[where.state]
+        done = urlencode({"done": f"{where.row} entered by {who}; {said}"})
+        return RedirectResponse(f"/extract?{done}", status_code=303)
+
+    @routes.post("/extract/settle", response_model=None)
+    async def settle(request: Request) -> Response:
+        who = signed_in(request)
+        if who is None:
+            return RedirectResponse("/signin", status_code=303)
+        form = await request.form()
+        row, take = str(form.get("row", "")), str(form.get("take", ""))
+        try:
+            review.settle_extraction(row, by=who, take=take or None)
+        except SysreviewError as error:
+            return extract_page(request, who, error=message(error), status=409)
+        done = urlencode({"done": f"{row} agreed from {take}'s entry (settled by {who})"})
+        return RedirectResponse(f"/extract?{done}", status_code=303)
+
+    return routes
+
+
+def _prefill(
+    row: str, who: str, seen: list[Any], agreed: dict[str, Any], mode: str
+) -> dict[str, str]:
+    """The form's values for ``row``: your own entry; checking, the first entry; else
+    nothing (blinded).  An agreed row is shown as agreed, not offered for entry."""
+    if not row or row in agreed:
+        return {}
+    entries = [e for e in seen if e.row == row]
+    own = next((e for e in entries if e.extractor == who), None)
+    source = own or (entries[0] if entries and mode == "checked" else None)
+    if source is None:
+        return {}
+    return {f: _cell(getattr(source, f)) for f in extraction.VALUE_FIELDS}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -1,0 +1,155 @@
+"""Outcome data entered by two extractors, through the facade, the CLI and the bundle, on
+SQLite and PostgreSQL: agreement writes the review's outcome data (and the analyses
+read it), a difference waits for a lead, blinding holds, and a refusal changes
+nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sysreview import Review
+from sysreview.bundle import read_bundle
+from sysreview.errors import ParseError, WorkflowError
+from sysreview.model import Comparison, Outcome, Protocol, Study, replace
+
+from .cli_runner import cli_on
+
+ROW = dict(study="alpha", outcome="rtw", data_type="dichotomous", timepoint="12 mnd")
+
+
+def _review(tmp_path: Path, db_url: str, mode: str = "independent") -> Review:
+    review = Review.init(tmp_path / "rev", database=db_url)
+    protocol = Protocol(
+        outcomes=(Outcome("rtw", "Return to work"),),
+        comparisons=(Comparison("c1", "Rehabilitation", "Usual care"),),
+        extraction_mode=mode,  # type: ignore[arg-type]
+    )
+    studies = (
+        Study(id="alpha", label="Alpha 2010"),
+        Study(id="gamma", label="Gamma 2012", status="excluded"),
+    )
+    review.save(replace(review.data(), protocol=protocol, studies=studies))
+    return review
+
+
+def test_two_extractors_agree_and_the_row_is_the_review_s(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url) as review:
+        first = review.extract(by="ann", **ROW, events_1="60", n_1="66", events_2="52", n_2="68")
+        assert (first.row, first.state) == ("alpha-rtw-12-mnd", "awaiting")
+        assert review.extractions_seen_by("bob") == []  # blinded
+        assert review.data().outcome_data == ()
+        both = review.extract(by="bob", **ROW, events_1=60, n_1=66, events_2=52, n_2=68)
+        assert both.state == "agreed"
+        [row] = review.data().outcome_data
+        assert (row.id, row.events_1, row.n_2) == ("alpha-rtw-12-mnd", 60, 68)
+        assert [e.extractor for e in review.data().extractions] == ["ann", "bob"]
+
+
+def test_a_difference_waits_for_a_lead_and_refusals_change_nothing(
+    tmp_path: Path, db_url: str
+) -> None:
+    with _review(tmp_path, db_url) as review:
+        review.extract(by="ann", **ROW, events_1="60", n_1="66", events_2="52", n_2="68")
+        where = review.extract(by="bob", **ROW, events_1="61", n_1="66", events_2="52", n_2="68")
+        assert (where.state, where.differences) == ("conflict", ("events_1",))
+        [(conflict, entries)] = review.extraction_conflicts()
+        assert conflict.row == "alpha-rtw-12-mnd"
+        assert [e.events_1 for e in entries] == [60, 61]
+        before = review.data()
+        with pytest.raises(WorkflowError, match="excluded"):
+            review.extract(by="ann", study="gamma", outcome="rtw", data_type="narrative", text="x")
+        with pytest.raises(WorkflowError, match="no outcome 'pain'"):
+            review.extract(by="ann", study="alpha", outcome="pain", data_type="narrative", text="x")
+        with pytest.raises(WorkflowError, match="events_2"):
+            review.extract(by="cat", **ROW, events_1="1", n_1="66", events_2="70", n_2="68")
+        with pytest.raises(WorkflowError, match="differ"):
+            review.settle_extraction("alpha-rtw-12-mnd", by="cat")
+        assert review.data() == before
+        review.add_account("lead", "correct horse", role="lead")
+        review.add_account("ann", "battery staple")
+        with pytest.raises(WorkflowError):
+            review.settle_extraction("alpha-rtw-12-mnd", by="ann", take="ann")
+        agreed = review.settle_extraction("alpha-rtw-12-mnd", by="lead", take="ann")
+        assert agreed.events_1 == 60
+        assert review.extraction_positions()[0].state == "agreed"
+
+
+def test_checking_shows_the_first_entry_to_the_checker(tmp_path: Path, db_url: str) -> None:
+    with _review(tmp_path, db_url, mode="checked") as review:
+        review.extract(by="ann", **ROW, events_1="60", n_1="66", events_2="52", n_2="68")
+        assert [e.extractor for e in review.extractions_seen_by("bob")] == ["ann"]
+
+
+def test_the_bundle_keeps_entries_and_refuses_impossible_data(tmp_path: Path) -> None:
+    with _review(tmp_path, "") as review:
+        review.extract(by="ann", **ROW, events_1="60", n_1="66", events_2="52", n_2="68")
+        review.export(tmp_path / "bundle")
+    assert [e.extractor for e in read_bundle(tmp_path / "bundle").extractions] == ["ann"]
+    path = tmp_path / "bundle" / "extractions.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",60,66,", ",90,66,"), "utf-8")
+    with pytest.raises(ParseError, match="90 events among 66") as raised:
+        read_bundle(tmp_path / "bundle")
+    assert "extractions.csv:2: field 'events_1'" in str(raised.value)
+
+
+def test_cli_enters_shows_blinded_lists_conflicts_and_settles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _review(tmp_path, "").close()
+    run = cli_on(tmp_path / "rev", capsys)
+    numbers = ["--events-1", "60", "--n-1", "66", "--events-2", "52", "--n-2", "68"]
+    where = ["--study", "alpha", "--outcome", "rtw", "--type", "dichotomous"]
+    code, out, _ = run(
+        "extract", "add", *where, "--timepoint", "12 mnd", *numbers, "--reviewer", "ann"
+    )
+    assert code == 0 and "alpha-rtw-12-mnd: entered by ann" in out
+    code, out, _ = run("extract", "show", "alpha-rtw-12-mnd", "--reviewer", "bob")
+    assert "nothing you may see yet" in out
+    numbers[1] = "61"
+    code, out, _ = run(
+        "extract", "add", *where, "--timepoint", "12 mnd", *numbers, "--reviewer", "bob"
+    )
+    assert "the entries differ (events_1)" in out
+    code, out, _ = run("extract", "conflicts", "--json")
+    [conflict] = json.loads(out)
+    assert conflict["differences"] == {"events_1": {"ann": 60.0, "bob": 61.0}}
+    code, out, err = run("extract", "settle", "alpha-rtw-12-mnd", "--reviewer", "cat")
+    assert code != 0 and "--take ann or --take bob" in err
+    code, out, _ = run(
+        "extract", "settle", "alpha-rtw-12-mnd", "--take", "bob", "--n-2", "67", "--reviewer", "cat"
+    )
+    assert code == 0 and "agreed from bob's entry" in out
+    code, out, _ = run("extract", "show", "alpha-rtw-12-mnd", "--reviewer", "ann")
+    lines = dict(line.split("\t", 1) for line in out.splitlines())
+    assert lines["events_1"] == "61\t60\t61" and lines["n_2"] == "67\t68\t68"
+    code, out, _ = run("extract", "status", "--reviewer", "ann")
+    assert "1 agreed, 0 conflict, 0 awaiting" in out
+    estimate = [
+        "--type",
+        "estimate",
+        "--measure",
+        "MD",
+        "--estimate",
+        "0,99",
+        "--ci-lb",
+        "1,3",
+        "--ci-ub",
+        "2,1",
+    ]
+    code, out, _ = run(
+        "extract",
+        "add",
+        "--study",
+        "alpha",
+        "--outcome",
+        "rtw",
+        "--timepoint",
+        "3 mnd",
+        *estimate,
+        "--reviewer",
+        "ann",
+    )
+    assert "check: estimate 0.99 lies outside its CI 1.3 to 2.1 (estimate)" in out

@@ -1,0 +1,117 @@
+"""The data-extraction pages over HTTP, on SQLite and PostgreSQL: two extractors enter
+a row blinded to each other, agreement writes it, a difference is shown side by side,
+and only a lead settles it once the review has accounts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from sysreview import Review
+from sysreview.model import Comparison, Outcome, Study, replace
+from sysreview.web import create_app
+
+ENTRY = {
+    "study": "alpha",
+    "outcome": "rtw",
+    "comparison": "c1",
+    "timepoint": "12 mnd",
+    "data_type": "dichotomous",
+    "events_1": "60",
+    "n_1": "66",
+    "events_2": "52",
+    "n_2": "68",
+    "source": "Table 2",
+}
+
+
+def _setup(review_dir: Path, mode: str = "independent") -> None:
+    with Review.open(review_dir) as review:
+        data = review.data()
+        protocol = replace(
+            data.protocol,
+            outcomes=(Outcome("rtw", "Retur til arbeid", name_en="Return to work"),),
+            comparisons=(Comparison("c1", "Graded activity", "Usual care"),),
+            extraction_mode=mode,
+        )
+        studies = (Study(id="alpha", label="Alpha 2010"), Study(id="beta", label="Beta 2012"))
+        review.save(replace(data, protocol=protocol, studies=studies))
+
+
+def _client(review_dir: Path, name: str, password: str | None = None) -> TestClient:
+    client = TestClient(create_app(review_dir))
+    form = {"name": name} | ({"password": password} if password else {})
+    response = client.post("/signin", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    return client
+
+
+def _value(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found is not None, name
+    return found.group(1)
+
+
+def test_two_extractors_blinded_then_a_lead_settles(review_dir: Path) -> None:
+    _setup(review_dir)
+    with Review.open(review_dir) as review:
+        review.add_account("cat", "correct horse", role="lead")
+        review.add_account("ann", "battery staple")
+        review.add_account("bob", "battery staple")
+    ann = _client(review_dir, "ann", "battery staple")
+    page = ann.get("/extract").text
+    assert "Two people enter each outcome-data row independently" in page
+    assert '<option value="alpha">Alpha 2010</option>' in page
+    assert '<option value="c1">Graded activity vs Usual care</option>' in page
+    saved = ann.post("/extract", data=ENTRY)
+    assert saved.status_code == 200
+    assert "alpha-rtw-12-mnd entered by ann; waiting for a second extractor." in saved.text
+    bob = _client(review_dir, "bob", "battery staple")
+    blinded = bob.get("/extract?row=alpha-rtw-12-mnd").text
+    assert _value(blinded, "events_1") == "" and "Enter alpha-rtw-12-mnd" in blinded
+    assert _value(ann.get("/extract?row=alpha-rtw-12-mnd").text, "events_1") == "60"
+    refused = bob.post("/extract", data=ENTRY | {"events_1": "70"})
+    assert refused.status_code == 409 and "70 events among 66 participants" in refused.text
+    assert _value(refused.text, "events_1") == "70"  # what bob typed is kept
+    differs = bob.post("/extract", data=ENTRY | {"events_1": "61", "row": "alpha-rtw-12-mnd"})
+    assert "the entries differ (events_1): a lead settles it" in differs.text
+    detail = re.search(
+        r'data-conflict="alpha-rtw-12-mnd">(.*?)</td></tr>\s*</tbody>\s*</table>\s*</div>',
+        differs.text,
+        re.S,
+    )
+    assert detail is not None
+    shown = detail.group(1)
+    assert "Events (intervention)</th><td>60</td><td>61</td>" in shown
+    assert "A lead settles it (cat)" in shown and "/extract/settle" not in shown
+    cat = _client(review_dir, "cat", "correct horse")
+    assert 'action="/extract/settle"' in cat.get("/extract").text
+    settled = cat.post("/extract/settle", data={"row": "alpha-rtw-12-mnd", "take": "bob"})
+    assert "alpha-rtw-12-mnd agreed from bob&#39;s entry (settled by cat)" in settled.text
+    with Review.open(review_dir) as review:
+        [row] = review.data().outcome_data
+    assert (row.id, row.events_1, row.comparison, row.source) == (
+        "alpha-rtw-12-mnd",
+        61,
+        "c1",
+        "Table 2",
+    )
+
+
+def test_checking_prefills_the_first_entry(review_dir: Path) -> None:
+    _setup(review_dir, mode="checked")
+    ann = _client(review_dir, "ann")
+    ann.post("/extract", data=ENTRY)
+    bob = _client(review_dir, "bob")
+    page = bob.get("/extract").text
+    assert "One person enters each outcome-data row and a second checks it" in page
+    assert 'href="/extract?row=alpha-rtw-12-mnd#entry">check</a>' in page
+    checking = bob.get("/extract?row=alpha-rtw-12-mnd").text
+    assert _value(checking, "events_1") == "60" and _value(checking, "row") == "alpha-rtw-12-mnd"
+    agreed = bob.post("/extract", data=ENTRY | {"row": "alpha-rtw-12-mnd"})
+    assert "agreed: it is now the review&#39;s outcome data" in agreed.text
+    assert re.search(
+        r'data-row="alpha-rtw-12-mnd">.*?<span class="state agreed">agreed', agreed.text, re.S
+    )
