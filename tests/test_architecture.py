@@ -61,7 +61,7 @@ RULES = {
     "bundle": PURE | {"integrity"},
     "store": PURE,
     # the report shows what every stage computes
-    "report": PURE | {"appraisal", "prisma", "grade", "stats"},
+    "report": PURE | {"appraisal", "extraction", "prisma", "grade", "stats"},
     "stats": {"errors"},
     "tabular": {"errors"},
     "cli": {

@@ -14,6 +14,8 @@ from sysreview import Review
 from sysreview.bundle import read_bundle
 from sysreview.errors import ParseError, WorkflowError
 from sysreview.model import Comparison, Outcome, Protocol, Study, replace
+from sysreview.report import build_report
+from sysreview.report.blocks import Paragraph, plain
 
 from .cli_runner import cli_on
 
@@ -153,3 +155,29 @@ def test_cli_enters_shows_blinded_lists_conflicts_and_settles(
         "ann",
     )
     assert "check: estimate 0.99 lies outside its CI 1.3 to 2.1 (estimate)" in out
+
+
+def test_the_report_says_how_data_were_extracted(tmp_path: Path, example_bundle: Path) -> None:
+    with _review(tmp_path, "") as review:
+        numbers = dict(events_1="60", n_1="66", events_2="52", n_2="68")
+        review.extract(by="ann", **ROW, **numbers)
+        review.extract(by="bob", **ROW, **numbers)
+        later = dict(ROW, timepoint="24 mnd")
+        review.extract(by="ann", **later, **numbers)
+        review.extract(by="bob", **later, **(numbers | {"n_2": "67"}))
+        review.settle_extraction("alpha-rtw-24-mnd", by="cat", take="bob")
+        review.extract(by="ann", **dict(ROW, timepoint="36 mnd"), **numbers)
+        data = review.data()
+    doc = build_report(data, "en", tmp_path / "out", draw=False)
+    said = " ".join(plain(x.content) for x in doc.blocks if isinstance(x, Paragraph))
+    assert (
+        "Two reviewers independently extracted the data from the included studies; a third "
+        "resolved disagreements. Of 3 rows of outcome data, 1 agreed at once and 1 was "
+        "settled after the entries differed; 1 is not settled yet."
+    ) in said
+    example = build_report(read_bundle(example_bundle), "nb", tmp_path / "nb", draw=False)
+    said = " ".join(plain(x.content) for x in example.blocks if isinstance(x, Paragraph))
+    assert (
+        "Én person hentet ut data fra de inkluderte studiene, og en annen sjekket at "
+        "dataene var komplett og korrekt hentet ut; uenighet ble løst av en tredje."
+    ) in said

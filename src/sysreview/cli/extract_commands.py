@@ -12,7 +12,6 @@ from typing import Any
 import click
 
 from .. import extraction
-from ..model import Extraction, OutcomeData
 from . import review_commands
 
 _KEYS = ("study", "outcome", "data_type")
@@ -118,7 +117,7 @@ def show(ctx: click.Context, row: str, reviewer: str) -> None:
     if not seen and agreed is None:
         click.echo(f"{row}: nothing you may see yet (enter it yourself first)")
         return
-    columns: list[tuple[str, OutcomeData | Extraction]] = []
+    columns: list[tuple[str, Any]] = []  # (who, an entry or the agreed row)
     if agreed is not None:
         columns.append(("agreed", agreed))
     columns += [(e.extractor, e) for e in seen]

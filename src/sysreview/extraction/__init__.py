@@ -20,11 +20,13 @@ from ._values import (
 )
 from ._workflow import (
     ExtractionPosition,
+    Tally,
     differences,
     entry,
     positions,
     record,
     settle,
+    tally,
     visible,
 )
 
@@ -33,6 +35,7 @@ __all__ = [
     "NUMBER_FIELDS",
     "VALUE_FIELDS",
     "ExtractionPosition",
+    "Tally",
     "consistency_problems",
     "differences",
     "doubts",
@@ -43,5 +46,6 @@ __all__ = [
     "required_problems",
     "row_id",
     "settle",
+    "tally",
     "visible",
 ]

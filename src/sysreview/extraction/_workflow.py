@@ -231,3 +231,30 @@ def visible(data: ReviewData, extractor: str, mode: ExtractionMode) -> list[Extr
         for e in data.extractions
         if e.extractor == extractor or mode == "checked" or e.row in own_rows or e.row in agreed
     ]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How extraction went, for the methods: rows entered by two or more, of which
+    agreed at once, settled after their entries differed, and still open."""
+
+    rows: int
+    agreed_at_once: int
+    settled: int
+    open: int
+
+
+def tally(data: ReviewData) -> Tally:
+    """Counts over every row anyone has entered."""
+    agreed = _agreed(data)
+    at_once = settled = still_open = 0
+    rows = list(dict.fromkeys(e.row for e in data.extractions))
+    for row in rows:
+        entries = _entries(data, row)
+        if row not in agreed:
+            still_open += 1
+        elif len(entries) > 1 and _disagreeing(entries):
+            settled += 1
+        else:
+            at_once += 1
+    return Tally(len(rows), at_once, settled, still_open)

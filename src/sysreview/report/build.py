@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .. import grade, prisma, stats
+from .. import extraction, grade, prisma, stats
 from ..appraisal import amstar2
 from ..errors import DataError
 from ..model import Analysis, Comparison, OutcomeData, ReviewData
@@ -292,6 +292,9 @@ def _methods(x: _Builder) -> None:
             "and abstracts, then full texts; a third resolved disagreements."
         )
     x.add(b.Paragraph(b.text(text)))
+    if d.outcome_data or d.extractions:
+        x.add(b.Heading(2, w["extraction_methods"]))
+        x.add(b.Paragraph(b.text(_extraction_words(d, x.lang))))
     tools = sorted({a.tool for a in d.risk_of_bias})
     if tools:
         names = ", ".join(ROB_TOOL_NAMES.get(t, {}).get(x.lang, t) for t in tools)
@@ -339,6 +342,44 @@ def _methods(x: _Builder) -> None:
             )
         )
     )
+
+
+def _extraction_words(d: ReviewData, lang: str) -> str:
+    """How outcome data were extracted (the protocol's mode), and, where the team
+    extracted in sysreview, how many rows agreed at once and how many were settled."""
+    n = d.protocol.screening_reviewers
+    if d.protocol.extraction_mode == "checked":
+        text = (
+            "Én person hentet ut data fra de inkluderte studiene, og en annen sjekket at "
+            "dataene var komplett og korrekt hentet ut; uenighet ble løst av en tredje."
+            if lang == "nb"
+            else "One reviewer extracted the data from the included studies and a second "
+            "checked that they were complete and correct; a third resolved disagreements."
+        )
+    else:
+        text = (
+            f"{_number_word(n, 'nb').capitalize()} personer hentet uavhengig av hverandre ut "
+            "data fra de inkluderte studiene; uenighet ble løst av en tredje."
+            if lang == "nb"
+            else f"{_number_word(n, 'en').capitalize()} reviewers independently extracted "
+            "the data from the included studies; a third resolved disagreements."
+        )
+    counts = extraction.tally(d)
+    if not counts.rows:
+        return text
+    if lang == "nb":
+        text += (
+            f" Av {counts.rows} rader med utfallsdata var {counts.agreed_at_once} like "
+            f"første gang, {counts.settled} ble avgjort etter uenighet"
+        )
+        return text + (f", og {counts.open} er ikke avgjort ennå." if counts.open else ".")
+    text += (
+        f" Of {counts.rows} rows of outcome data, {counts.agreed_at_once} agreed at once and "
+        f"{counts.settled} {'was' if counts.settled == 1 else 'were'} settled after the "
+        "entries differed"
+    )
+    still = f"; {counts.open} {'is' if counts.open == 1 else 'are'} not settled yet."
+    return text + (still if counts.open else ".")
 
 
 def _number_word(n: int, lang: str) -> str:
