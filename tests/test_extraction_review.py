@@ -129,6 +129,8 @@ def test_cli_enters_shows_blinded_lists_conflicts_and_settles(
     assert lines["events_1"] == "61\t60\t61" and lines["n_2"] == "67\t68\t68"
     code, out, _ = run("extract", "status", "--reviewer", "ann")
     assert "1 agreed, 0 conflict, 0 awaiting" in out
+    code, out, _ = run("status")
+    assert "outcome data: 1 row entered, 0 agreed at once, 1 settled after differing, 0 open" in out
     estimate = [
         "--type",
         "estimate",

@@ -8,6 +8,7 @@ A review is a directory, as a git repository is: it holds ``sysreview.yaml``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import re
@@ -107,6 +108,9 @@ class Status:
     stages: tuple[StageTotals, ...]
     findings: tuple[Finding, ...]
     stored: dict[str, int] = field(default_factory=dict)
+    #: outcome-data rows entered by extractors: how many agreed at once, were settled
+    #: after differing, or are still open
+    extraction: extraction.Tally | None = None
 
     def to_dict(self) -> dict[str, Any]:
         p = self.prisma
@@ -129,6 +133,7 @@ class Status:
             "systematic_reviews": p.systematic_reviews_included,
             "stages": {s.stage: s.to_dict() for s in self.stages},
             "stored": self.stored,
+            "extraction": dataclasses.asdict(self.extraction) if self.extraction else None,
             "checks": [f.to_dict() for f in self.findings],
         }
 
@@ -812,6 +817,7 @@ class Review:
             stages=tuple(prisma.stage_totals(data)),
             findings=tuple(prisma.check(counts, data)),
             stored={k: v for k, v in self.store.counts().items() if v},
+            extraction=extraction.tally(data),
         )
 
     def write_report(

@@ -100,6 +100,13 @@ def _format_status(status: Status) -> str:
                 f"  {stage.stage}: {stage.included} included, {stage.excluded} excluded, "
                 f"{stage.conflicts} conflicts, {stage.undecided} undecided"
             )
+    tally = status.extraction
+    if tally is not None and tally.rows:
+        lines.append(
+            f"  outcome data: {tally.rows} row{'' if tally.rows == 1 else 's'} entered, "
+            f"{tally.agreed_at_once} agreed at once, "
+            f"{tally.settled} settled after differing, {tally.open} open"
+        )
     if status.findings:
         lines.append("checks that fail:")
         lines.extend(
