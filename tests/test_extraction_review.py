@@ -6,6 +6,7 @@ nothing."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sysreview.report import build_report
 from sysreview.report.blocks import Paragraph, plain
 
 from .cli_runner import cli_on
+from .parallel import run_together
 
 ROW = dict(study="alpha", outcome="rtw", data_type="dichotomous", timepoint="12 mnd")
 
@@ -77,6 +79,22 @@ def test_a_difference_waits_for_a_lead_and_refusals_change_nothing(
         agreed = review.settle_extraction("alpha-rtw-12-mnd", by="lead", take="ann")
         assert agreed.events_1 == 60
         assert review.extraction_positions()[0].state == "agreed"
+
+
+def test_two_extractors_at_the_same_moment_lose_nothing(tmp_path: Path, db_url: str) -> None:
+    _review(tmp_path, db_url).close()
+
+    def enter(extractor: str, barrier: threading.Barrier) -> None:
+        with Review.open(tmp_path / "rev") as review:
+            for timepoint in ("3 mnd", "6 mnd", "12 mnd"):
+                barrier.wait(timeout=30)
+                numbers = dict(events_1="60", n_1="66", events_2="52", n_2="68")
+                review.extract(by=extractor, **dict(ROW, timepoint=timepoint), **numbers)
+
+    assert run_together(enter, ("ann", "bob")) == []
+    with Review.open(tmp_path / "rev") as review:
+        assert {p.state for p in review.extraction_positions()} == {"agreed"}
+        assert len(review.data().extractions) == 6 and len(review.data().outcome_data) == 3
 
 
 def test_checking_shows_the_first_entry_to_the_checker(tmp_path: Path, db_url: str) -> None:
