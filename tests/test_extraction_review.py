@@ -201,3 +201,25 @@ def test_the_report_says_how_data_were_extracted(tmp_path: Path, example_bundle:
         "Én person hentet ut data fra de inkluderte studiene, og en annen sjekket at "
         "dataene var komplett og korrekt hentet ut; uenighet ble løst av en tredje."
     ) in said
+
+
+def test_a_study_s_description_through_the_facade_and_the_cli(
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with _review(tmp_path, db_url) as review:
+        study = review.describe_study("alpha", by="ann", design="RCT", countries="Norway; Sweden")
+        assert (study.design, study.countries) == ("RCT", ("Norway", "Sweden"))
+        with pytest.raises(WorkflowError, match="no study 'omega'"):
+            review.describe_study("omega", by="ann", design="RCT")
+        with pytest.raises(WorkflowError, match="whole number"):
+            review.describe_study("alpha", by="ann", participants="many")
+        assert review.data().studies[0].participants is None
+    run = cli_on(tmp_path / "rev", capsys)
+    code, out, _ = run(
+        "extract", "study", "alpha", "--participants", "134", "--set", "age=46", "--reviewer", "ann"
+    )
+    assert code == 0 and "Participants\t134" in out and "age\t46" in out
+    code, out, _ = run("extract", "study", "alpha")
+    assert "Countries\tNorway; Sweden" in out and "Design\tRCT" in out
+    code, _, err = run("extract", "study", "alpha", "--set", "age", "--reviewer", "ann")
+    assert code != 0 and "COLUMN=VALUE" in err

@@ -45,6 +45,7 @@ from .model import (
     ReviewInfo,
     RobAssessment,
     Search,
+    Study,
 )
 from .prisma import Finding, StageTotals
 from .screening import _studies as linking
@@ -619,6 +620,22 @@ class Review:
                 data, row, take=take, values={k: v for k, v in values.items() if v is not None}
             )
         )
+
+    def describe_study(self, study: str, *, by: str, **changes: Any) -> Study:
+        """Change a study's description (``design``, ``countries`` as "a; b",
+        ``participants``, ``population``, ``intervention``, ``control``, ``follow_up``,
+        ``outcome_measures``, ``note``, ``label``; ``characteristics`` cells merged in,
+        an empty cell removing its column), in one transaction."""
+        self._permit(by)
+
+        def change(data: ReviewData) -> tuple[ReviewData, Study]:
+            _known_study(data, study)
+            studies = list(data.studies)
+            at = next(i for i, s in enumerate(studies) if s.id == study)
+            studies[at] = extraction.describe(studies[at], changes)
+            return replace(data, studies=tuple(studies)), studies[at]
+
+        return self.update(change)
 
     def extraction_positions(self) -> list[ExtractionPosition]:
         """Where every entered outcome-data row stands: awaiting, conflict, agreed."""

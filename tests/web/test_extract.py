@@ -115,3 +115,28 @@ def test_checking_prefills_the_first_entry(review_dir: Path) -> None:
     assert re.search(
         r'data-row="alpha-rtw-12-mnd">.*?<span class="state agreed">agreed', agreed.text, re.S
     )
+
+
+def test_a_study_s_description_is_edited_on_its_page(review_dir: Path) -> None:
+    _setup(review_dir)
+    with Review.open(review_dir) as review:
+        review.describe_study("alpha", by="ann", characteristics={"age": "46", "women": "44 %"})
+    ann = _client(review_dir, "ann")
+    page = ann.get("/studies/alpha").text
+    assert 'name="cell_value" value="46"' in page and 'aria-label="new column"' in page
+    form = {
+        "label": "Alpha 2010",
+        "design": "RCT",
+        "countries": "Norway; Sweden",
+        "participants": "134",
+        "cell_key": ["age", "setting", ""],  # women dropped, setting added
+        "cell_value": ["46 (18-65)", "primary care", ""],
+    }
+    saved = ann.post("/studies/alpha", data=form)
+    assert saved.status_code == 200 and "alpha&#39;s description is saved" in saved.text
+    with Review.open(review_dir) as review:
+        alpha = review.data().studies[0]
+    assert (alpha.design, alpha.countries, alpha.participants) == ("RCT", ("Norway", "Sweden"), 134)
+    assert alpha.characteristics == {"age": "46 (18-65)", "setting": "primary care"}
+    refused = ann.post("/studies/alpha", data=form | {"participants": "many"})
+    assert refused.status_code == 409 and "not a whole number" in refused.text

@@ -174,6 +174,58 @@ def settle(ctx: click.Context, /, row: str, take: str | None, reviewer: str, **v
     click.echo(f"{agreed.id}: agreed{source} (settled by {reviewer})")
 
 
+def _described_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for name in reversed(extraction.DESCRIBED):
+        hint = "; between countries" if name == "countries" else ""
+        hint = "; between measures" if name == "outcome_measures" else hint
+        command = click.option(
+            "--" + name.replace("_", "-"),
+            name,
+            default=None,
+            help=extraction.DESCRIBED[name] + hint + " (empty clears it).",
+        )(command)
+    return command
+
+
+@extract.command("study")
+@click.argument("study")
+@_described_options
+@click.option(
+    "--set",
+    "cells",
+    multiple=True,
+    metavar="COLUMN=VALUE",
+    help="A characteristics-table cell (age=45, women=60 %); COLUMN= removes it.",
+)
+@review_commands.REVIEWER
+@click.pass_context
+def study(
+    ctx: click.Context, /, study: str, cells: tuple[str, ...], reviewer: str, **fields: Any
+) -> None:
+    """Show STUDY's description (the characteristics table's row), or change it with
+    the options given."""
+    changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+    if cells:
+        pairs = [c.partition("=") for c in cells]
+        bad = next((c for c, (_, sep, _) in zip(cells, pairs, strict=True) if not sep), None)
+        if bad is not None:
+            raise click.BadParameter(f"{bad!r}: write COLUMN=VALUE", param_hint="--set")
+        changes["characteristics"] = {k: v for k, _, v in pairs}
+    with review_commands.open_review(ctx) as review:
+        if changes:
+            review.describe_study(study, by=reviewer, **changes)
+        found = next((s for s in review.data().studies if s.id == study), None)
+    if found is None:
+        raise click.BadParameter(f"no study {study!r} in this review", param_hint="STUDY")
+    for name, title in extraction.DESCRIBED.items():
+        value = getattr(found, name)
+        if isinstance(value, tuple):
+            value = "; ".join(value)
+        click.echo(f"{title}\t{'-' if value in (None, '') else value}")
+    for key, value in found.characteristics.items():
+        click.echo(f"{key}\t{value}")
+
+
 def _cell(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 

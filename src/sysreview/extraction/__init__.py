@@ -5,9 +5,12 @@ review had one extract and a second check.  Both are :class:`~sysreview.model.Ex
 rows: each person's reading of one outcome-data row.  When the protocol's number of
 extractors agree on every value, the row becomes the review's
 (:class:`~sysreview.model.OutcomeData`, what the analyses read); when they differ, a
-lead settles it.  Pure functions over ``ReviewData``; the facade stores.
+lead settles it.  A study's description (design, countries, participants ...: the
+characteristics table) is edited with :func:`describe`.  Pure functions over
+``ReviewData``; the facade stores.
 """
 
+from ._studies import DESCRIBED, describe
 from ._values import (
     COMPARED,
     NUMBER_FIELDS,
@@ -32,11 +35,13 @@ from ._workflow import (
 
 __all__ = [
     "COMPARED",
+    "DESCRIBED",
     "NUMBER_FIELDS",
     "VALUE_FIELDS",
     "ExtractionPosition",
     "Tally",
     "consistency_problems",
+    "describe",
     "differences",
     "doubts",
     "entry",

@@ -1,6 +1,7 @@
 """The studies page: full-text inclusions linked to studies (one study, several
 reports).  Each waiting inclusion founds a new study or is linked to one the team
-already has; linked reports can be unlinked.  Every rule is the facade's
+already has; linked reports can be unlinked.  Each study's page edits its description
+(the characteristics table's row).  Every rule is the facade's
 (:meth:`Review.link_report`); each form is one POST, one transaction."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
-from .. import screening
+from .. import extraction, screening
 from ..errors import SysreviewError
 from ..review import Review
 
@@ -92,5 +93,54 @@ def router(
             return studies_page(request, error=message(error), status=409)
         done = urlencode({"done": f"{form.record} is no longer a report of {report.study}"})
         return RedirectResponse(f"/studies?{done}", status_code=303)
+
+    def study_page(
+        request: Request, study: str, *, done: str = "", error: str | None = None, status: int = 200
+    ) -> Response:
+        found = next((s for s in review.data().studies if s.id == study), None)
+        if found is None:
+            return RedirectResponse("/studies", status_code=303)
+        values = {
+            name: "; ".join(v) if isinstance(v := getattr(found, name), tuple) else v
+            for name in extraction.DESCRIBED
+        }
+        return page(
+            request,
+            "study.html",
+            status,
+            study=found,
+            described=extraction.DESCRIBED,
+            values=values,
+            done=done,
+            error=error,
+        )
+
+    @routes.get("/studies/{study}", response_model=None)
+    def study(request: Request, study: str, done: str = "") -> Response:
+        if signed_in(request) is None:
+            return RedirectResponse("/signin", status_code=303)
+        return study_page(request, study, done=done)
+
+    @routes.post("/studies/{study}", response_model=None)
+    async def describe(request: Request, study: str) -> Response:
+        who = signed_in(request)
+        if who is None:
+            return RedirectResponse("/signin", status_code=303)
+        form = await request.form()
+        changes: dict[str, object] = {
+            name: str(form.get(name, "")) for name in extraction.DESCRIBED if name in form
+        }
+        keys, cells = form.getlist("cell_key"), form.getlist("cell_value")
+        pairs = zip(keys, cells, strict=False)
+        given = {str(k).strip(): str(v) for k, v in pairs if str(k).strip()}
+        # the form shows every column: one no longer in it (renamed, emptied) is removed
+        before = next((s.characteristics for s in review.data().studies if s.id == study), {})
+        changes["characteristics"] = {k: "" for k in before if k not in given} | given
+        try:
+            review.describe_study(study, by=who, **changes)
+        except SysreviewError as error:
+            return study_page(request, study, error=message(error), status=409)
+        done = urlencode({"done": f"{study}'s description is saved"})
+        return RedirectResponse(f"/studies/{study}?{done}", status_code=303)
 
     return routes
