@@ -55,6 +55,7 @@ _NOTICE = re.compile(
 )
 _COUNTED = frozenset({"part", "phase", "type", "stage", "study", "trial", "grade", "class"})
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+_MAY_COUNT = frozenset(_ROMAN) | {"i"}
 
 
 def ascii_fold(text: str) -> str:
@@ -100,6 +101,7 @@ def surnames(authors: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(names)
 
 
+@lru_cache(maxsize=65536)  # the same names recur in every duplicate of a record
 def _surname(author: str) -> str:
     author = author.strip()
     if "," in author:
@@ -138,9 +140,12 @@ def title_numbers(title: str) -> tuple[str, ...]:
     """Numbers that tell works apart ("FOCUS 1" / "FOCUS 2", "Part I" / "Part II"),
     roman numerals as digits so "type II" and "type 2" agree; sorted, with repeats
     ("part 2: part 1" is not "part 2: part 2")."""
+    words = title.split()
+    if not _MAY_COUNT.intersection(words) and not _DIGITS.search(title):
+        return ()  # most titles: no digit, no roman numeral, no "part I"
     found = []
     previous = ""
-    for word in title.split():
+    for word in words:
         if word.isdigit():
             found.append(word.lstrip("0") or "0")
         elif not word.isalpha():  # "(D4)" / "(D2)", "alphavbeta3" / "(alpha)v(beta)3"
@@ -236,5 +241,8 @@ _COCHRANE = re.compile(r"\bCD(\d{6})\b", re.IGNORECASE)
 def _review_number(pages: str, doi: str | None) -> str | None:
     """A Cochrane review's CD number, from the pages field or its DOI
     (10.1002/14651858.CD006828.pub3)."""
-    found = _COCHRANE.search(pages) or _COCHRANE.search(doi or "")
+    found = None
+    for text in (pages, doi or ""):
+        if "cd" in text.lower() and (found := _COCHRANE.search(text)):
+            break
     return f"CD{found.group(1)}" if found else None
