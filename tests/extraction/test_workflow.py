@@ -152,3 +152,17 @@ def test_an_entry_holds_every_value_of_an_outcome_data_row() -> None:
     assert [f.type for f in fields(Extraction)][2:-1] == [
         f.type for f in fields(OutcomeData) if f.name != "id"
     ]
+
+
+def test_a_lead_corrects_outcome_data_the_review_already_holds() -> None:
+    # entered before extraction was done in sysreview (a bundle), and incomplete: the
+    # paper gave medians for one arm only
+    held = OutcomeData("old-pain", "s", "pain", "continuous", median_1=82.0, n_1=60.0)
+    data = ReviewData(review=ReviewInfo(id="r", title="R"), outcome_data=(held,))
+    data, row = extraction.settle(data, "old-pain", values={"n_1": "66"})
+    assert (row.n_1, row.median_1, row.median_2) == (66, 82, None)
+    values = dict(study="s", outcome="pain", data_type="continuous", median_1="82", median_2="90")
+    with pytest.raises(WorkflowError, match="agreed"):
+        extraction.record(data, extraction.entry("old-pain", "ann", values), 2)
+    with pytest.raises(WorkflowError, match="out of order"):
+        extraction.settle(data, "old-pain", values={"q1_1": "90"})

@@ -47,10 +47,16 @@ class ExtractionPosition:
 
 
 def entry(
-    row: str, extractor: str, values: Mapping[str, Any], extracted_at: str | None = None
+    row: str,
+    extractor: str,
+    values: Mapping[str, Any],
+    extracted_at: str | None = None,
+    *,
+    complete: bool = True,
 ) -> Extraction:
-    """One person's entry, checked: known fields only, what its kind of data needs,
-    and no values that cannot all be right (each error names the field)."""
+    """One person's entry, checked: known fields only, what its kind of data needs
+    (unless ``complete`` is false: a correction of data a review already holds), and no
+    values that cannot all be right (each error names the field)."""
     if not row.strip():
         raise WorkflowError("an outcome-data row needs an id")
     if not extractor.strip():
@@ -64,7 +70,8 @@ def entry(
     for name in ("study", "outcome"):
         if not cleaned.get(name):
             raise WorkflowError(f"{label(name)} is needed")
-    for name, message in required_problems(cleaned) + consistency_problems(cleaned):
+    needs = required_problems(cleaned) if complete else []
+    for name, message in needs + consistency_problems(cleaned):
         raise WorkflowError(f"{label(name)} ({name}): {message}")
     return Extraction(
         row=row.strip(), extractor=extractor.strip(), extracted_at=extracted_at, **cleaned
@@ -180,7 +187,9 @@ def settle(
     else:
         raise WorkflowError(f"no outcome data {row!r} and nobody has entered it")
     merged = {**base, **(values or {})}
-    checked = entry(row, "team", merged)
+    # a correction of data the review holds need not complete them (a paper may not
+    # report an SD); new values are checked as an entry's are
+    checked = entry(row, "team", merged, complete=agreed is None or take is not None)
     final = {f: getattr(checked, f) for f in VALUE_FIELDS}
     data = _write(data, row, final)
     return data, _agreed(data)[row]
