@@ -78,6 +78,10 @@ def test_settling_a_conflict_names_whose_entry_to_take() -> None:
     assert extraction.positions(data, 2)[0].state == "agreed"
     with pytest.raises(WorkflowError, match="events_1"):  # checked as an entry is
         extraction.settle(data, "lambeek-rtw", values={"events_1": "90"})
+    # the lead's own reading, every field given (what the web's form sends)
+    own = {f: "" for f in extraction.VALUE_FIELDS} | RTW | NUMBERS | {"events_1": "55"}
+    data, row = extraction.settle(data, "lambeek-rtw", values=own)
+    assert (row.events_1, row.source) == (55, None)
 
 
 def test_blinded_until_one_s_own_entry_unless_checking() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from sysreview import Review
+from sysreview import Review, extraction
 from sysreview.model import Comparison, Outcome, Study, replace
 from sysreview.web import create_app
 
@@ -88,6 +88,21 @@ def test_two_extractors_blinded_then_a_lead_settles(review_dir: Path) -> None:
     assert "A lead settles it (cat)" in shown and "/extract/settle" not in shown
     cat = _client(review_dir, "cat", "correct horse")
     assert 'action="/extract/settle"' in cat.get("/extract").text
+    # the lead may instead correct the values: the form starts from the first entry
+    settling = cat.get("/extract?row=alpha-rtw-12-mnd").text
+    assert "Settle alpha-rtw-12-mnd" in settling and _value(settling, "events_1") == "60"
+    assert "Settle with these values" in settling
+    assert "Settle with these values" not in bob.get("/extract?row=alpha-rtw-12-mnd").text
+    corrected = {k: "" for k in extraction.VALUE_FIELDS} | ENTRY | {"n_2": "67", "events_2": "80"}
+    refused = cat.post("/extract/settle", data=corrected | {"row": "alpha-rtw-12-mnd"})
+    assert refused.status_code == 409 and "80 events among 67 participants" in refused.text
+    assert _value(refused.text, "n_2") == "67"  # what the lead typed is kept
+    corrected |= {"events_2": "52", "row": "alpha-rtw-12-mnd"}
+    settled = cat.post("/extract/settle", data=corrected)
+    assert "alpha-rtw-12-mnd agreed with the values entered (settled by cat)" in settled.text
+    with Review.open(review_dir) as review:
+        [row] = review.data().outcome_data
+    assert (row.events_1, row.n_2) == (60, 67)
     settled = cat.post("/extract/settle", data={"row": "alpha-rtw-12-mnd", "take": "bob"})
     assert "alpha-rtw-12-mnd agreed from bob&#39;s entry (settled by cat)" in settled.text
     with Review.open(review_dir) as review:

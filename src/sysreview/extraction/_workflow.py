@@ -164,12 +164,14 @@ def settle(
     data: ReviewData, row: str, *, take: str | None = None, values: Mapping[str, Any] | None = None
 ) -> tuple[ReviewData, OutcomeData]:
     """The team's values for ``row``: ``take``'s entry (or the agreed row, or the only
-    entry) with ``values`` changed; checked as an entry is.  Settles a conflict, or
-    changes a row already agreed."""
+    entry) with ``values`` changed, or ``values`` alone when they give every field;
+    checked as an entry is.  Settles a conflict, or changes a row already agreed."""
     entries = _entries(data, row)
     agreed = _agreed(data).get(row)
     base: Mapping[str, Any]
-    if take is not None:
+    if take is None and values is not None and set(VALUE_FIELDS) <= set(values):
+        base = {}  # the team's own reading, every field given (the web's form)
+    elif take is not None:
         chosen = next((e for e in entries if e.extractor == take), None)
         if chosen is None:
             who = ", ".join(e.extractor for e in entries) or "nobody"
@@ -189,7 +191,7 @@ def settle(
     merged = {**base, **(values or {})}
     # a correction of data the review holds need not complete them (a paper may not
     # report an SD); new values are checked as an entry's are
-    checked = entry(row, "team", merged, complete=agreed is None or take is not None)
+    checked = entry(row, "team", merged, complete=agreed is None or bool(entries))
     final = {f: getattr(checked, f) for f in VALUE_FIELDS}
     data = _write(data, row, final)
     return data, _agreed(data)[row]

@@ -64,7 +64,13 @@ def router(
         positions = review.extraction_positions()
         conflicts = {p.row: entries for p, entries in review.extraction_conflicts()}
         agreed = {d.id: d for d in data.outcome_data}
-        values = entered if entered is not None else _prefill(row, who, seen, agreed, mode)
+        settling = row in conflicts and review.may_settle(who)
+        if entered is not None:
+            values = entered
+        elif settling:  # the lead starts from the first entry; the differences are shown
+            values = _prefill(row, who, list(conflicts[row]), agreed, "checked")
+        else:
+            values = _prefill(row, who, seen, agreed, mode)
         return page(
             request,
             "extract.html",
@@ -83,6 +89,7 @@ def router(
             label=extraction.label,
             values=values,
             row=row,
+            settling=settling,
             positions=positions,
             mine={e.row for e in seen if e.extractor == who},
             conflicts=conflicts,
@@ -128,11 +135,16 @@ def router(
             return RedirectResponse("/signin", status_code=303)
         form = await request.form()
         row, take = str(form.get("row", "")), str(form.get("take", ""))
+        # from the entry form: the lead's own reading, every field given
+        values = {k: str(form.get(k, "")) for k in extraction.VALUE_FIELDS} if not take else {}
         try:
-            review.settle_extraction(row, by=who, take=take or None)
+            review.settle_extraction(row, by=who, take=take or None, **values)
         except SysreviewError as error:
-            return extract_page(request, who, error=message(error), status=409)
-        done = urlencode({"done": f"{row} agreed from {take}'s entry (settled by {who})"})
+            return extract_page(
+                request, who, row=row, entered=values or None, error=message(error), status=409
+            )
+        source = f"from {take}'s entry" if take else "with the values entered"
+        done = urlencode({"done": f"{row} agreed {source} (settled by {who})"})
         return RedirectResponse(f"/extract?{done}", status_code=303)
 
     return routes
