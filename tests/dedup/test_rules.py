@@ -272,6 +272,14 @@ def test_numbered_parts_and_trials_are_different_works() -> None:
     d4 = article("d4", title=arm.format("D4"), doi=None, pages=None)
     d2 = article("d2", title=arm.format("D2"), doi=None, pages=None)
     assert verdict(d4, d2) is Verdict.DISTINCT
+    combined = "trial of ixabepilone and dasatinib for metastatic breast cancer"
+    phase2 = article("p2", title=f"Phase II {combined}", doi=None, pages=None)
+    phase12 = article("p12", title=f"Phase I/II {combined}", doi=None, pages=None)
+    assert title_numbers("phase i ii trial") == ("1-2",)
+    assert verdict(phase2, phase12) is Verdict.DISTINCT
+    assert verdict(
+        phase12, article("p1-2", title=f"Phase 1/2 {combined}", doi=None, pages=None)
+    ) is (Verdict.DUPLICATE)
     part1 = article("3", title="Evaluating systems - Part I", doi=None)
     part2 = article("4", title="Evaluating systems - Part II", doi=None)
     assert verdict(part1, part2) is Verdict.DISTINCT

@@ -139,23 +139,37 @@ def first_number(value: str | None) -> str | None:
 def title_numbers(title: str) -> tuple[str, ...]:
     """Numbers that tell works apart ("FOCUS 1" / "FOCUS 2", "Part I" / "Part II"),
     roman numerals as digits so "type II" and "type 2" agree; sorted, with repeats
-    ("part 2: part 1" is not "part 2: part 2")."""
+    ("part 2: part 1" is not "part 2: part 2").  A run after a counted word is one
+    number: "phase I/II" is ``1-2``, another trial than "phase II"."""
     words = title.split()
     if not _MAY_COUNT.intersection(words) and not _DIGITS.search(title):
         return ()  # most titles: no digit, no roman numeral, no "part I"
     found = []
-    previous = ""
-    for word in words:
-        if word.isdigit():
+    at = 0
+    while at < len(words):
+        word = words[at]
+        at += 1
+        if word in _COUNTED:
+            run = []
+            while at < len(words) and (numeral := _numeral(words[at])) is not None:
+                run.append(numeral)
+                at += 1
+            if run:
+                found.append("-".join(run))
+        elif word.isdigit():
             found.append(word.lstrip("0") or "0")
         elif not word.isalpha():  # "(D4)" / "(D2)", "alphavbeta3" / "(alpha)v(beta)3"
             found.extend(n.lstrip("0") or "0" for n in _DIGITS.findall(word))
         elif word in _ROMAN:
             found.append(_ROMAN[word])
-        elif word == "i" and previous in _COUNTED:
-            found.append("1")  # "Part I", but not the pronoun
-        previous = word
     return tuple(sorted(found))
+
+
+def _numeral(word: str) -> str | None:
+    """A number as it follows "part" or "phase": digits, or a roman numeral ("I" too)."""
+    if word.isdigit():
+        return word.lstrip("0") or "0"
+    return "1" if word == "i" else _ROMAN.get(word)
 
 
 _RANGE = re.compile(r"^\D{0,2}(\d+)\s*[-–]\s*\D{0,2}(\d+)")
