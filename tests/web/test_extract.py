@@ -65,6 +65,8 @@ def test_two_extractors_blinded_then_a_lead_settles(review_dir: Path) -> None:
     assert "Two people enter each outcome-data row independently" in page
     assert '<option value="alpha">Alpha 2010</option>' in page
     assert '<option value="c1">Graded activity vs Usual care</option>' in page
+    assert 'name="events_1" value="" inputmode="decimal"' in page
+    assert 'name="timepoint" value="">' in page
     saved = ann.post("/extract", data=ENTRY)
     assert saved.status_code == 200
     assert "alpha-rtw-12-mnd entered by ann; waiting for a second extractor." in saved.text

@@ -87,6 +87,7 @@ def router(
             arm_rows=ARM_ROWS,
             effect_fields=EFFECT_FIELDS,
             label=extraction.label,
+            numbers=extraction.NUMBER_FIELDS,
             values=values,
             row=row,
             settling=settling,
