@@ -223,3 +223,55 @@ def test_a_study_s_description_through_the_facade_and_the_cli(
     assert "Countries\tNorway; Sweden" in out and "Design\tRCT" in out
     code, _, err = run("extract", "study", "alpha", "--set", "age", "--reviewer", "ann")
     assert code != 0 and "COLUMN=VALUE" in err
+
+
+def test_a_spreadsheet_of_entries_goes_in_whole_or_not_at_all(
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "ann.csv"
+    table.write_text(
+        "study,outcome,data_type,timepoint,events_1,n_1,events_2,n_2,source\n"
+        "alpha,rtw,dichotomous,3 mnd,40,66,30,68,Tabell 2\n"
+        "alpha,rtw,dichotomous,12 mnd,60,66,52,68,Tabell 3\n",
+        encoding="utf-8",
+    )
+    with _review(tmp_path, db_url) as review:
+        review.extract(by="bob", **ROW, events_1="60", n_1="66", events_2="52", n_2="68")
+        found = review.extract_file(table, by="ann")
+        assert [(p.row, p.state) for p in found] == [
+            ("alpha-rtw-3-mnd", "awaiting"),
+            ("alpha-rtw-12-mnd", "agreed"),
+        ]
+        before = review.data()
+        bad = tmp_path / "bad.csv"
+        bad.write_text(
+            "study,outcome,data_type,timepoint,events_1,n_1,events_2,n_2\n"
+            "alpha,rtw,dichotomous,6 mnd,40,66,30,68\n"
+            "alpha,rtw,dichotomous,9 mnd,40,66,80,68\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(ParseError, match="80 events among 68") as raised:
+            review.extract_file(bad, by="cat")
+        assert (raised.value.line, raised.value.field) == (3, "events_2")
+        stranger = tmp_path / "stranger.csv"
+        stranger.write_text(
+            "study,outcome,data_type,text\nalpha,rtw,narrative,x\nomega,rtw,narrative,y\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(ParseError, match="no study 'omega'") as raised:
+            review.extract_file(stranger, by="cat")
+        assert raised.value.line == 3
+        column = tmp_path / "column.csv"
+        column.write_text("study,outcome,data_type,dose\nalpha,rtw,narrative,5\n", "utf-8")
+        with pytest.raises(ParseError, match="no field 'dose'"):
+            review.extract_file(column, by="cat")
+        assert review.data() == before  # nothing of the refused files went in
+    run = cli_on(tmp_path / "rev", capsys)
+    code, _, err = run("extract", "import", str(table), "--reviewer", "cat")
+    assert code == 65 and "ann.csv:3: outcome data 'alpha-rtw-12-mnd' are agreed" in err
+    code, _, err = run("extract", "import", str(bad), "--reviewer", "cat")
+    assert code == 65 and "bad.csv:3: field 'events_2'" in err
+    first = tmp_path / "cat.csv"
+    first.write_text("\n".join(table.read_text("utf-8").splitlines()[:2]) + "\n", "utf-8")
+    code, out, _ = run("extract", "import", str(first), "--reviewer", "cat")
+    assert code == 0 and "1 row entered by cat: 1 agreed, 0 conflict, 0 awaiting" in out

@@ -85,6 +85,15 @@ class WorkflowError(DataError):
     resolving a record that is not in conflict."""
 
 
+class EntryError(WorkflowError):
+    """A value someone entered that cannot be taken (more events than participants, a
+    number that is not one); ``field`` names it, so a form or a file can point at it."""
+
+    def __init__(self, message: str, *, field: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+
+
 class ConvergenceError(SysreviewError):
     """An iterative estimator did not converge; the message says which and how far."""
 

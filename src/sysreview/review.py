@@ -22,13 +22,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from . import accounts as team
-from . import dedup, extraction, grade, ingest, prisma
+from . import dedup, extraction, grade, ingest, prisma, tabular
 from .appraisal import amstar2
 from .appraisal import workflow as appraisal_workflow
 from .appraisal.amstar2 import Rating
 from .appraisal.workflow import RobPosition
 from .bundle import read_bundle, write_bundle
-from .errors import DataError, ReviewExists, ReviewNotFound, SysreviewError, WorkflowError
+from .errors import (
+    DataError,
+    EntryError,
+    ParseError,
+    ReviewExists,
+    ReviewNotFound,
+    SysreviewError,
+    WorkflowError,
+)
 from .extraction import ExtractionPosition
 from .integrity import problems
 from .model import (
@@ -608,6 +616,55 @@ class Review:
 
         return self.update(change)
 
+    def extract_file(self, path: str | Path, *, by: str) -> list[ExtractionPosition]:
+        """Log every row of a table (CSV, TSV, XLSX or JSON; columns named as the fields
+        of outcome data, and ``row`` for the row's id) as ``by``'s entries, in one
+        transaction: the first value that cannot be taken stops it all, named by file,
+        line and column."""
+        self._permit(by)
+        table = tabular.read_table(path)
+        unknown = [c for c in table.columns if c not in extraction.VALUE_FIELDS and c != "row"]
+        if unknown:
+            raise ParseError(
+                f"no field {unknown[0]!r} in outcome data",
+                path=table.path,
+                line=1,
+                field=unknown[0],
+                hint="columns: row, " + ", ".join(extraction.VALUE_FIELDS),
+            )
+        entries: list[tuple[int, Extraction]] = []
+        for at, line in enumerate(table.lines):
+            cells = {name: table.columns[name][at] for name in table.columns}
+            values = {k: _cell_text(v) for k, v in cells.items() if k != "row"}
+            values = {k: v for k, v in values.items() if v is not None}
+            row = _cell_text(cells.get("row")) or extraction.row_id(
+                str(values.get("study") or ""),
+                str(values.get("outcome") or ""),
+                values.get("timepoint"),
+                values.get("group"),
+            )
+            try:
+                entries.append((line, extraction.entry(row, by, values, _now())))
+            except EntryError as error:
+                raise ParseError(
+                    error.message, path=table.path, line=line, field=error.field
+                ) from error
+
+        def change(data: ReviewData) -> tuple[ReviewData, list[ExtractionPosition]]:
+            found: list[ExtractionPosition] = []
+            for line, new in entries:
+                try:
+                    _extractable(data, new.study, new.outcome)
+                    data, where = extraction.record(data, new, data.protocol.screening_reviewers)
+                except WorkflowError as error:
+                    raise ParseError(
+                        error.message, path=table.path, line=line, hint=error.hint
+                    ) from error
+                found.append(where)
+            return data, found
+
+        return self.update(change)
+
     def settle_extraction(
         self, row: str, *, by: str, take: str | None = None, **values: Any
     ) -> OutcomeData:
@@ -946,6 +1003,16 @@ def _known_systematic_review(data: ReviewData, review: str) -> None:
 
 def _known_study(data: ReviewData, study: str) -> None:
     _known([s.id for s in data.studies], study, "study", "studies", "no studies yet")
+
+
+def _cell_text(value: Any) -> str | None:
+    """A table cell as text for an entry (numbers as they are; empty is missing)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
 
 
 def _extractable(data: ReviewData, study: str, outcome: str) -> None:

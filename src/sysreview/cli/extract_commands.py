@@ -75,6 +75,21 @@ def add(ctx: click.Context, /, row: str | None, reviewer: str, **values: Any) ->
         )
 
 
+@extract.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True))
+@review_commands.REVIEWER
+@click.pass_context
+def import_(ctx: click.Context, path: str, reviewer: str) -> None:
+    """Enter every row of PATH (CSV, TSV, XLSX or JSON with columns named as the
+    values: study, outcome, data_type, events_1 ...; row for the id) as your entries,
+    all or nothing: the first value that cannot be taken is named by line and column."""
+    with review_commands.open_review(ctx) as review:
+        found = review.extract_file(path, by=reviewer)
+    counts = {s: sum(p.state == s for p in found) for s in ("agreed", "conflict", "awaiting")}
+    said = ", ".join(f"{n} {s}" for s, n in counts.items())
+    click.echo(f"{len(found)} row{'' if len(found) == 1 else 's'} entered by {reviewer}: {said}")
+
+
 @extract.command("status")
 @review_commands.REVIEWER
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")

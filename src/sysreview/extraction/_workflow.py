@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from ..errors import WorkflowError
+from ..errors import EntryError, WorkflowError
 from ..model import Extraction, ExtractionMode, OutcomeData, ReviewData
 from ._values import (
     COMPARED,
@@ -63,16 +63,18 @@ def entry(
         raise WorkflowError("an entry needs the extractor's name")
     unknown = sorted(set(values) - set(VALUE_FIELDS))
     if unknown:
-        raise WorkflowError(
-            f"no field {unknown[0]!r} in outcome data", hint="fields: " + ", ".join(VALUE_FIELDS)
+        raise EntryError(
+            f"no field {unknown[0]!r} in outcome data",
+            field=unknown[0],
+            hint="fields: " + ", ".join(VALUE_FIELDS),
         )
     cleaned = {k: _value(k, v) for k, v in values.items()}
     for name in ("study", "outcome"):
         if not cleaned.get(name):
-            raise WorkflowError(f"{label(name)} is needed")
+            raise EntryError(f"{label(name)} is needed", field=name)
     needs = required_problems(cleaned) if complete else []
     for name, message in needs + consistency_problems(cleaned):
-        raise WorkflowError(f"{label(name)} ({name}): {message}")
+        raise EntryError(f"{label(name)} ({name}): {message}", field=name)
     return Extraction(
         row=row.strip(), extractor=extractor.strip(), extracted_at=extracted_at, **cleaned
     )
@@ -87,8 +89,9 @@ def _value(name: str, value: Any) -> Any:
         return value
     if isinstance(value, str) and "," in value:
         if _THOUSANDS.fullmatch(value):
-            raise WorkflowError(
+            raise EntryError(
                 f"{label(name)} ({name}): is {value!r} a thousands separator or a decimal comma?",
+                field=name,
                 hint=f"write {value.replace(',', '')} or {value.replace(',', '.')}",
             )
         if _DECIMAL_COMMA.fullmatch(value):
@@ -96,9 +99,9 @@ def _value(name: str, value: Any) -> Any:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise WorkflowError(f"{label(name)} ({name}): {value!r} is not a number") from None
+        raise EntryError(f"{label(name)} ({name}): {value!r} is not a number", field=name) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise WorkflowError(f"{label(name)} ({name}): {value!r} is not a number")
+        raise EntryError(f"{label(name)} ({name}): {value!r} is not a number", field=name)
     return number
 
 
