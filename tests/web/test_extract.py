@@ -65,7 +65,7 @@ def test_two_extractors_blinded_then_a_lead_settles(review_dir: Path) -> None:
     assert "Two people enter each outcome-data row independently" in page
     assert '<option value="alpha">Alpha 2010</option>' in page
     assert '<option value="c1">Graded activity vs Usual care</option>' in page
-    assert 'name="events_1" value="" inputmode="decimal"' in page
+    assert 'name="events_1" value="" inputmode="decimal" class="number"' in page
     assert 'name="timepoint" value="">' in page
     saved = ann.post("/extract", data=ENTRY)
     assert saved.status_code == 200
@@ -77,6 +77,10 @@ def test_two_extractors_blinded_then_a_lead_settles(review_dir: Path) -> None:
     refused = bob.post("/extract", data=ENTRY | {"events_1": "70"})
     assert refused.status_code == 409 and "70 events among 66 participants" in refused.text
     assert _value(refused.text, "events_1") == "70"  # what bob typed is kept
+    assert (
+        'name="events_1" value="70" inputmode="decimal" class="number invalid" aria-invalid="true"'
+        in refused.text
+    )
     differs = bob.post("/extract", data=ENTRY | {"events_1": "61", "row": "alpha-rtw-12-mnd"})
     assert "the entries differ (events_1): a lead settles it" in differs.text
     detail = re.search(

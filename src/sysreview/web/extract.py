@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import extraction
-from ..errors import SysreviewError
+from ..errors import EntryError, SysreviewError
 from ..review import Review
 
 PageFn = Callable[..., HTMLResponse]
@@ -57,6 +57,7 @@ def router(
         done: str = "",
         error: str | None = None,
         status: int = 200,
+        wrong: str | None = None,
     ) -> HTMLResponse:
         data = review.data()
         mode = data.protocol.extraction_mode
@@ -95,6 +96,7 @@ def router(
             mine={e.row for e in seen if e.extractor == who},
             conflicts=conflicts,
             cell=_cell,
+            wrong=wrong,
             done=done,
             error=error,
         )
@@ -118,8 +120,9 @@ def router(
         try:
             where = review.extract(row or None, by=who, **values)
         except SysreviewError as error:
+            wrong = error.field if isinstance(error, EntryError) else None
             return extract_page(
-                request, who, row=row, entered=values, error=message(error), status=409
+                request, who, row=row, entered=values, error=message(error), status=409, wrong=wrong
             )
         said = {
             "agreed": "agreed: it is now the review's outcome data",
@@ -141,8 +144,15 @@ def router(
         try:
             review.settle_extraction(row, by=who, take=take or None, **values)
         except SysreviewError as error:
+            wrong = error.field if isinstance(error, EntryError) else None
             return extract_page(
-                request, who, row=row, entered=values or None, error=message(error), status=409
+                request,
+                who,
+                row=row,
+                entered=values or None,
+                error=message(error),
+                status=409,
+                wrong=wrong,
             )
         source = f"from {take}'s entry" if take else "with the values entered"
         done = urlencode({"done": f"{row} agreed {source} (settled by {who})"})
