@@ -67,9 +67,13 @@ def test_two_extractors_blinded_then_a_lead_settles(review_dir: Path) -> None:
     assert '<option value="c1">Graded activity vs Usual care</option>' in page
     assert 'name="events_1" value="" inputmode="decimal" class="number"' in page
     assert 'name="timepoint" value="">' in page
+    assert "Included studies with no outcome data yet: " in page and ">Beta 2012</a>." in page
     saved = ann.post("/extract", data=ENTRY)
     assert saved.status_code == 200
     assert "alpha-rtw-12-mnd entered by ann; waiting for a second extractor." in saved.text
+    assert (
+        ">Alpha 2010</a>" not in saved.text.split('data-testid="without-data"')[1].split("</p>")[0]
+    )
     bob = _client(review_dir, "bob", "battery staple")
     blinded = bob.get("/extract?row=alpha-rtw-12-mnd").text
     assert _value(blinded, "events_1") == "" and "Enter alpha-rtw-12-mnd" in blinded

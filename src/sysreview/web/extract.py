@@ -72,11 +72,15 @@ def router(
             values = _prefill(row, who, list(conflicts[row]), agreed, "checked")
         else:
             values = _prefill(row, who, seen, agreed, mode)
+        with_data = {d.study for d in data.outcome_data} | {p.study for p in positions}
         return page(
             request,
             "extract.html",
             status,
             mode=mode,
+            without_data=[
+                s for s in data.studies if s.status == "included" and s.id not in with_data
+            ],
             studies=[(s.id, s.label) for s in data.studies if s.status != "excluded"],
             outcomes=[(o.id, o.name_en or o.name) for o in data.protocol.outcomes],
             study_label={s.id: s.label for s in data.studies},
