@@ -602,12 +602,7 @@ class Review:
         ``row`` defaults to one made from the study, outcome, time point and group."""
         self._permit(by)
         values = {k: v for k, v in values.items() if v is not None}
-        row = row or extraction.row_id(
-            str(values.get("study") or ""),
-            str(values.get("outcome") or ""),
-            values.get("timepoint"),
-            values.get("group"),
-        )
+        row = row or extraction.row_id_of(values)
         new = extraction.entry(row, by, values, _now())
 
         def change(data: ReviewData) -> tuple[ReviewData, ExtractionPosition]:
@@ -637,12 +632,7 @@ class Review:
             cells = {name: table.columns[name][at] for name in table.columns}
             values = {k: _cell_text(v) for k, v in cells.items() if k != "row"}
             values = {k: v for k, v in values.items() if v is not None}
-            row = _cell_text(cells.get("row")) or extraction.row_id(
-                str(values.get("study") or ""),
-                str(values.get("outcome") or ""),
-                values.get("timepoint"),
-                values.get("group"),
-            )
+            row = _cell_text(cells.get("row")) or extraction.row_id_of(values)
             try:
                 entries.append((line, extraction.entry(row, by, values, _now())))
             except EntryError as error:

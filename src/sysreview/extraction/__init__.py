@@ -20,6 +20,7 @@ from ._values import (
     label,
     required_problems,
     row_id,
+    row_id_of,
 )
 from ._workflow import (
     ExtractionPosition,
@@ -50,6 +51,7 @@ __all__ = [
     "record",
     "required_problems",
     "row_id",
+    "row_id_of",
     "settle",
     "tally",
     "visible",

@@ -66,6 +66,17 @@ def row_id(study: str, outcome: str, timepoint: str | None = None, group: str | 
     return "-".join(_slug(p) for p in parts)
 
 
+def row_id_of(values: Mapping[str, Any]) -> str:
+    """The id :func:`row_id` makes from an entry's own study, outcome, time point and
+    group (for an entry that names no row)."""
+    return row_id(
+        str(values.get("study") or ""),
+        str(values.get("outcome") or ""),
+        values.get("timepoint") or None,
+        values.get("group") or None,
+    )
+
+
 def _slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "x"
