@@ -192,9 +192,12 @@ def compare(a: Keys, b: Keys) -> Comparison:
     if a.pmid and b.pmid and a.pmid != b.pmid:
         return Comparison(Verdict.DISTINCT, 0.0, "different PMIDs")
     similarity = title_similarity(a, b)
-    cut = similarity < SIMILAR and _cut_short(a, b)
-    if similarity < SIMILAR and not cut and not _may_be_translation(a, b):
-        return Comparison(Verdict.DISTINCT, similarity, "titles differ")
+    cut = False
+    if similarity < SIMILAR:
+        cut = _cut_short(a, b)
+        if not cut and not _may_be_translation(a, b):
+            # most candidate pairs: the one answer shared when the titles are far apart
+            return _TITLES_DIFFER if not similarity else _differ(similarity)
     found = evidence(a, b)
     if a.notice != b.notice:
         return Comparison(
@@ -213,6 +216,13 @@ def compare(a: Keys, b: Keys) -> Comparison:
     if similarity >= SIMILAR:
         return _similar_title(similarity, found)
     return _other_title(similarity, found, a, b)
+
+
+def _differ(similarity: float) -> Comparison:
+    return Comparison(Verdict.DISTINCT, similarity, "titles differ")
+
+
+_TITLES_DIFFER = _differ(0.0)
 
 
 def _cut_short(a: Keys, b: Keys) -> bool:
@@ -250,7 +260,7 @@ def _truncated(similarity: float, found: Evidence, a: Keys, b: Keys) -> Comparis
         )
     if same_author and (found.doi or found.page):
         return Comparison(Verdict.UNCERTAIN, similarity, "one title begins the other")
-    return Comparison(Verdict.DISTINCT, similarity, "titles differ")
+    return _differ(similarity)
 
 
 def _may_be_translation(a: Keys, b: Keys) -> bool:
@@ -286,7 +296,7 @@ def _other_title(similarity: float, found: Evidence, a: Keys, b: Keys) -> Compar
         )
     if found.doi and found.first_author and found.year_gap == 0:
         return Comparison(Verdict.UNCERTAIN, similarity, "titles differ; same DOI and author")
-    return Comparison(Verdict.DISTINCT, similarity, "titles differ")
+    return _differ(similarity)
 
 
 def _generic(similarity: float, found: Evidence) -> Comparison:

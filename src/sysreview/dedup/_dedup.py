@@ -10,6 +10,7 @@ from ..model import Record
 from ._block import candidates
 from ._cluster import Groups, choose_root
 from ._compare import Comparison, Verdict, compare
+from ._gc import cycle_collector_paused
 from ._keys import Keys, keys
 
 #: Called as ``progress(stage, done, total)`` on long runs (the CLI draws a bar).
@@ -68,6 +69,7 @@ def _completeness(record: Record) -> int:
     return sum(1 for value in filled if value)
 
 
+@cycle_collector_paused()
 def deduplicate(
     records: Sequence[Record],
     *,

@@ -18,6 +18,7 @@ from ..errors import ParseError
 from ..ingest import _normalise as clean
 from ..model import Record
 from ..tabular import read_table
+from ._gc import cycle_collector_paused
 
 _AUTHOR_SEPARATORS = re.compile(r"\s+and\s+|\s*;\s*|\s*\|\s*")
 
@@ -25,9 +26,14 @@ _AUTHOR_SEPARATORS = re.compile(r"\s+and\s+|\s*;\s*|\s*\|\s*")
 def split_authors(text: str) -> tuple[str, ...]:
     """Authors from one cell: BibTeX ``A and B``, ``A; B`` or ``A | B``; a cell with
     no separator stays one string (the comparison reads names out of it)."""
-    return tuple(a.strip() for a in _AUTHOR_SEPARATORS.split(text.strip()) if a.strip())
+    if "and" not in text and "|" not in text:  # most cells: "A; B" only
+        parts = text.split(";")
+    else:
+        parts = _AUTHOR_SEPARATORS.split(text)
+    return tuple(stripped for a in parts if (stripped := a.strip()))
 
 
+@cycle_collector_paused()
 def read_csv(path: str | Path) -> list[Record]:
     """Records from a benchmark-style table; a missing ``record_id`` or a repeated one
     is a ParseError naming the line."""

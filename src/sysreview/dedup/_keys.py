@@ -37,6 +37,10 @@ _GENERIC = re.compile(
     r"|^errata notes$|^remarks from\b|\beditor s (?:comments|introduction|note)\b"
     r"|\bfrom the editors?\b"
 )
+#: Longer than the longest kind ("notice of retraction", "acknowledgements") and without
+#: the words of the other alternatives, a title need not be searched.
+_GENERIC_LONGEST = 24
+_GENERIC_WORDS = ("editor", "remarks")
 #: Words a recurring item's title is made of besides its kind ("Remarks from the incoming
 #: MISQ editor", "Editor's comments: the reflexive researcher").
 _EDITORIAL = frozenset(
@@ -49,10 +53,21 @@ _EDITORIAL = frozenset(
 SPECIFIC_WORDS = 3
 #: Items about another item: an erratum, a reply or a comment shares its target's title.
 _NOTICE = re.compile(
-    r"^(?:errat(?:um|a)|corrigend(?:um|a)|correction|retract(?:ion|ed)|withdrawn|"
+    r"(?:errat(?:um|a)|corrigend(?:um|a)|correction|retract(?:ion|ed)|withdrawn|"
     r"comments? on|commentary on|reply|in reply|response to|authors? reply)\b"
-    r"|\b(?:an addendum|a comment|a reply|a rejoinder|erratum|corrigendum)$"
 )
+_NOTICE_END = re.compile(r"\b(?:an addendum|a comment|a reply|a rejoinder|erratum|corrigendum)$")
+_NOTICE_LAST = frozenset({"addendum", "comment", "reply", "rejoinder", "erratum", "corrigendum"})
+
+
+def _notice(title: str) -> bool:
+    """Begins like a notice ("Erratum: ...", "Reply to ...") or ends like one ("...: a
+    reply"); the end is searched only when the last word could end one."""
+    if _NOTICE.match(title):
+        return True
+    return title.rpartition(" ")[2] in _NOTICE_LAST and bool(_NOTICE_END.search(title))
+
+
 _COUNTED = frozenset({"part", "phase", "type", "stage", "study", "trial", "grade", "class"})
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
 _MAY_COUNT = frozenset(_ROMAN) | {"i"}
@@ -218,7 +233,7 @@ def keys(index: int, record: Record) -> Keys:
         title=title,
         compact=title.replace(" ", ""),
         generic=_generic(title, journal),
-        notice=bool(_NOTICE.search(title)),
+        notice=_notice(title),
         numbers=title_numbers(title),
         surnames=names,
         author_set=frozenset(names),
@@ -241,6 +256,9 @@ def _generic(title: str, journal: tuple[str, ...]) -> bool:
     :data:`SPECIFIC_WORDS` words that are neither editorial words nor the journal's."""
     if not title:
         return True
+    long = len(title.rstrip("0123456789 ")) > _GENERIC_LONGEST
+    if long and not any(w in title for w in _GENERIC_WORDS):
+        return False
     found = _GENERIC.search(title)
     if found is None:
         return False
