@@ -77,6 +77,7 @@ RULES = {
         "embed",
         "appraisal",
         "extraction",
+        "revman",
     },
     # the web app: the facade, the screening helpers that mark the protocol's words,
     # the risk-of-bias tools' questions, and the names of outcome data's fields
@@ -90,6 +91,8 @@ RULES = {
     "embed": {"errors", "_lazy"},
     # GRADE rates what the statistics core computes
     "grade": {"errors", "model", "stats", "_lazy"},
+    # RevMan 5 files: the analyses pooled as grade pools them, RoB 1's domains
+    "revman": PURE | {"grade", "appraisal"},
 }
 
 

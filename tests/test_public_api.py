@@ -49,6 +49,7 @@ def test_nothing_leaks() -> None:
         "report",
         "appraisal",
         "extraction",
+        "revman",
         "stats",
         "tabular",
         "screening",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from . import accounts as team
-from . import dedup, extraction, grade, ingest, prisma, tabular
+from . import dedup, extraction, grade, ingest, prisma, revman, tabular
 from .appraisal import amstar2
 from .appraisal import workflow as appraisal_workflow
 from .appraisal.amstar2 import Rating
@@ -242,13 +242,29 @@ class Review:
         than ``init`` put in it.
         """
         data = read_bundle(bundle)
+        self._load(data, replace, "the bundle")
+        return data
+
+    def import_revman(self, path: str | Path, *, replace: bool = False) -> revman.Rm5Review:
+        """Replace the review's contents with a RevMan 5 file's (studies, references,
+        characteristics, risk of bias, outcome data and analyses), in one transaction;
+        what the file holds that sysreview does not read is in the warnings."""
+        read = revman.read_rm5(path)
+        self._load(read.data, replace, "the RevMan file")
+        return read
+
+    def export_revman(self, path: str | Path, *, lang: str = "en") -> revman.Rm5File:
+        """Write the review as a RevMan 5 file; analyses it cannot hold are listed in
+        the result's ``left_out`` with the reason."""
+        return revman.write_rm5(self.data(), path, lang=lang)
+
+    def _load(self, data: ReviewData, replace: bool, source: str) -> None:
         if not replace and _has_content(self.data()):
             raise DataError(
                 f"the review in {self.root} already holds data",
-                hint="pass --replace to overwrite it with the bundle",
+                hint=f"pass --replace to overwrite it with {source}",
             )
         self.save(data)
-        return data
 
     def save(self, data: ReviewData) -> None:
         """Store ``data`` as the whole review (checked first; all or nothing)."""

@@ -23,6 +23,7 @@ from . import (
     meta_command,
     report_commands,
     review_commands,
+    revman_commands,
     rob_commands,
     screen_commands,
     screening_commands,
@@ -55,6 +56,7 @@ rob_commands.register(cli)
 extract_commands.register(cli)
 account_commands.register(cli)
 report_commands.register(cli)
+revman_commands.register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

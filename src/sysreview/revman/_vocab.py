@@ -1,0 +1,70 @@
+"""What RevMan 5 calls things, in one place for the writer and the reader.
+
+RevMan 5 keeps a review in one XML file (``.rm5``).  Its identifiers are XML names
+with every other character written as ``_xHHHH_`` (``ISIS-2`` -> ``ISIS_x002d_2``);
+its risk-of-bias items are the Cochrane tool's seven domains, judged ``YES`` (low
+risk), ``NO`` (high risk) or ``UNKNOWN`` (unclear); its effect measures and pooling
+methods have their own spellings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..appraisal import rob1
+
+#: RevMan 5's measures by data type, ours -> its
+DICHOTOMOUS_MEASURES = {"RR": "RR", "OR": "OR", "RD": "RD", "PETO": "PETO_OR"}
+CONTINUOUS_MEASURES = {"MD": "MD", "SMD": "SMD"}
+#: pooling methods RevMan 5 names (everything else is inverse variance)
+METHODS = ("MH", "PETO")
+RATIO_MEASURES = frozenset({"RR", "OR", "PETO"})
+
+#: the risk-of-bias items as RevMan 5.1+ names them, by our domain code; blinding and
+#: attrition are judged per group of outcomes in RevMan ("GROUP" level)
+ROB_ITEMS: dict[str, tuple[str, str]] = {
+    "random_sequence_generation": ("Random sequence generation (selection bias)", "STUDY"),
+    "allocation_concealment": ("Allocation concealment (selection bias)", "STUDY"),
+    "blinding_participants_personnel": (
+        "Blinding of participants and personnel (performance bias)",
+        "GROUP",
+    ),
+    "blinding_outcome_assessment": ("Blinding of outcome assessment (detection bias)", "GROUP"),
+    "incomplete_outcome_data": ("Incomplete outcome data (attrition bias)", "GROUP"),
+    "selective_reporting": ("Selective reporting (reporting bias)", "STUDY"),
+    "other_bias": ("Other bias", "STUDY"),
+}
+assert tuple(ROB_ITEMS) == rob1.DOMAIN_CODES
+ROB_RESULTS = {"low": "YES", "high": "NO", "unclear": "UNKNOWN"}
+ROB_JUDGEMENTS = {result: judgement for judgement, result in ROB_RESULTS.items()}
+#: RevMan 5.0's item names (questions: "yes" is low risk), read as the same domains
+_ROB_OLD_NAMES = {
+    "adequate sequence generation": "random_sequence_generation",
+    "allocation concealment": "allocation_concealment",
+    "blinding": "blinding_participants_personnel",
+    "incomplete outcome data addressed": "incomplete_outcome_data",
+    "free of selective reporting": "selective_reporting",
+    "free of other bias": "other_bias",
+}
+
+_NAME_CHAR = re.compile(r"[A-Za-z0-9]")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def encode_id(text: str) -> str:
+    """``ISIS-2`` -> ``ISIS_x002d_2``: RevMan's identifiers keep letters and digits."""
+    return "".join(c if _NAME_CHAR.match(c) else f"_x{ord(c):04x}_" for c in text)
+
+
+def decode_id(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def rob_domain(item_name: str) -> str | None:
+    """Our domain code for a RevMan risk-of-bias item, by its name in RevMan 5.1+ or
+    5.0; None for an item of the review's own."""
+    for code, (name, _) in ROB_ITEMS.items():
+        if item_name.strip().lower() == name.lower():
+            return code
+    key = item_name.strip().rstrip("?").strip().lower()
+    return _ROB_OLD_NAMES.get(key)
