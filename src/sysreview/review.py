@@ -253,10 +253,22 @@ class Review:
         self._load(read.data, replace, "the RevMan file")
         return read
 
-    def export_revman(self, path: str | Path, *, lang: str = "en") -> revman.Rm5File:
-        """Write the review as a RevMan 5 file; analyses it cannot hold are listed in
-        the result's ``left_out`` with the reason."""
-        return revman.write_rm5(self.data(), path, lang=lang)
+    def revman_file(self, kind: str = "rm5", *, lang: str = "en") -> revman.RevManFile:
+        """The review as a RevMan 5 file (``rm5``) or as RevMan's "Data and analyses"
+        table (``csv``), with the analyses it holds and those it cannot, with why."""
+        if kind == "csv":
+            return revman.analyses_table(self.data(), lang=lang)
+        if kind == "rm5":
+            return revman.rm5(self.data(), lang=lang)
+        raise DataError(f"no RevMan export {kind!r}", hint="rm5 or csv")
+
+    def export_revman(self, path: str | Path, *, lang: str = "en") -> revman.RevManFile:
+        """Write :meth:`revman_file` at ``path``: the table when it ends in ``.csv``,
+        else the RevMan 5 file."""
+        kind = "csv" if Path(path).suffix.lower() == ".csv" else "rm5"
+        written = self.revman_file(kind, lang=lang)
+        Path(path).write_text(written.text, encoding="utf-8")
+        return written
 
     def _load(self, data: ReviewData, replace: bool, source: str) -> None:
         if not replace and _has_content(self.data()):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sysreview import Review
+from sysreview import Review, revman
 from sysreview.bundle import write_bundle
 from sysreview.errors import DataError, ParseError
 
@@ -20,7 +20,11 @@ def test_export_then_import_into_another_review(tmp_path: Path, db_url: str) -> 
     with Review.init(tmp_path / "a") as source:  # SQLite; the copy goes to db_url
         source.load(tmp_path / "fleiss")
         written = source.export_revman(tmp_path / "fleiss.rm5")
-    assert written.analyses == ("death", "mh")
+        table = source.export_revman(tmp_path / "fleiss.csv")
+    assert written.analyses == table.analyses == ("death", "mh")
+    assert (tmp_path / "fleiss.csv").read_text(encoding="utf-8") == revman.analyses_table(
+        fleiss()
+    ).text
     with Review.init(tmp_path / "b", database=db_url) as target:
         read = target.import_revman(tmp_path / "fleiss.rm5")
         data = target.data()
@@ -65,6 +69,12 @@ def test_the_commands(
     assert code == 0, err
     assert out.startswith(f"wrote {tmp_path / 'niph.rm5'}: 0 analyses\n")
     assert "  left out tr-vs-annet-rtw-12mnd: the review does not list the analysis' studies" in out
+    code, out, err = run("revman", "export", str(tmp_path / "analyses.csv"))
+    assert code == 0 and out.startswith(f"wrote {tmp_path / 'analyses.csv'}: 0 analyses")
+    rows = (tmp_path / "analyses.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == ",".join(revman.COLUMNS)
+    # the example's analyses have no arm-level data: its comparisons, with no outcomes
+    assert [r.split(",")[:3] for r in rows[1:]] == [[str(n), "0", "0"] for n in range(1, len(rows))]
     Review.init(tmp_path / "copy").close()
     run = cli_on(tmp_path / "copy", capsys)
     code, out, err = run("revman", "import", str(tmp_path / "niph.rm5"))

@@ -10,6 +10,8 @@ infarction (Mantel-Haenszel odds ratio, fixed effect) and mental health treatmen
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -574,3 +576,71 @@ def test_an_analysis_with_a_measure_revman_5_lacks_is_left_out_with_the_reason()
     assert written.left_out == (
         ("death-rd", "RevMan 5 has no dichotomous outcome with the measure ROM"),
     )
+
+
+#: RevMan 5's "Data and analyses" export of the Fleiss file (Fleiss93_CR.csv), the
+#: columns compared: all but the names we give differently, P(Q) (RevMan's
+#: approximation), the subgroup test (no subgroups) and RevMan's user-defined order
+REVMAN_TABLE = """\
+Comparison Number,Outcome Number,Subgroup Number,Name,Data Type,Statistical Method,\
+Effect Measure,Analysis Model,Events 1,Mean 1,SD 1,Total 1,Events 2,Mean 2,SD 2,Total 2,\
+Effect Estimate,SE,CI Start,CI End,Weight,Q,P(Q),I²(Q),Tau²,Z,P(Z),Qint,P(Qint),I²(Qint),df,\
+Group Label 1,Group Label 2,Left Graph Label,Right Graph Label,Year of study,User defined order
+1,0,0,Examples from Fleiss (1993),,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+1,1,0,Aspirin for Preventing Death after Myocardial Infarction,DIC,MH,OR,Fixed,2128,,,14186,\
+2286,,,13817,0.89686556,,0.8405144,0.95699471,100,9.94605598,0.12694225,39.67458046,0,\
+3.28763306,0.00101033,0,0,0,6,Aspirin,Control,Favours experimental,Favours control,,
+1,1,0,MRC-1,,,,,49,0,0,615,67,0,0,624,0.71971415,0.19721981,0.48897453,1.05933628,3.17649,\
+,,,,,,,,,,,,,,1974,1
+1,1,0,CDP,,,,,44,0,0,758,64,0,0,771,0.6807598,0.20289717,0.4573909,1.01321191,3.10168911,\
+,,,,,,,,,,,,,,1976,2
+1,1,0,MRC-2,,,,,102,0,0,832,126,0,0,850,0.80287019,0.14314855,0.60645288,1.06290292,\
+5.67538044,,,,,,,,,,,,,,,1979,6
+1,1,0,GASP,,,,,32,0,0,317,38,0,0,309,0.80073869,0.2544889,0.48626104,1.31859721,1.79548462,\
+,,,,,,,,,,,,,,1979,8
+1,1,0,PARIS,,,,,85,0,0,810,52,0,0,406,0.79814324,0.18761568,0.55256335,1.15286803,\
+3.21762436,,,,,,,,,,,,,,,1980,9
+1,1,0,AMIS,,,,,246,0,0,2267,219,0,0,2257,1.1327364,0.09806494,0.93466468,1.37278298,\
+10.15349122,,,,,,,,,,,,,,,1980,10
+1,1,0,ISIS-2,,,,,1570,0,0,8587,1720,0,0,8600,0.89496936,0.03880977,0.82941758,0.96570193,\
+72.87984024,,,,,,,,,,,,,,,1988,11
+1,2,0,Mental Health Treatment versus Control,CON,IV,MD,Fixed,0,,,106,0,,,126,-0.70938839,,\
+-1.25848502,-0.16029176,100,5.66012379,0.22600895,29.33016758,0,2.53211477,0.01133769,0,1,0,4,\
+Mental Health Treatment,Control,Favours experimental,Favours control,,
+1,2,0,Davis,,,,,0,5,4.7,13,0,6.5,3.8,13,-1.5,1.67630546,-4.78549833,1.78549833,2.79315513,\
+,,,,,,,,,,,,,,1973,12
+1,2,0,Florell,,,,,0,4.9,1.71,30,0,6.1,2.3,50,-1.2,0.45085474,-2.08365906,-0.31634094,\
+38.61251498,,,,,,,,,,,,,,,1971,13
+1,2,0,Gruen,,,,,0,22.5,3.44,35,0,24.9,10.65,35,-2.4,1.89175731,-6.10777619,1.30777619,\
+2.19316111,,,,,,,,,,,,,,,1975,14
+1,2,0,Hart,,,,,0,12.5,1.47,20,0,12.3,1.66,20,0.2,0.49580742,-0.77176469,1.17176469,\
+31.92826572,,,,,,,,,,,,,,,1975,15
+1,2,0,Wilson,,,,,0,6.5,0.76,8,0,7.38,1.41,8,-0.88,0.56631484,-1.98995669,0.22995669,\
+24.47290305,,,,,,,,,,,,,,,1977,16
+"""
+_NOT_COMPARED = {
+    "P(Q)",
+    "Qint",
+    "P(Qint)",
+    "I²(Qint)",
+    "Group Label 1",
+    "Group Label 2",
+    "User defined order",
+}
+
+
+def test_the_data_and_analyses_table_is_revman_5_s_cell_for_cell() -> None:
+    table = revman.analyses_table(fleiss())
+    assert table.left_out == () and table.analyses == ("death", "mh")
+    ours = list(csv.DictReader(io.StringIO(table.text)))
+    theirs = list(csv.DictReader(io.StringIO(REVMAN_TABLE)))
+    assert list(ours[0]) == list(theirs[0])  # the same columns in the same order
+    assert len(ours) == len(theirs)
+    outcome_rows = {2, 10}  # we name the outcomes as the review's protocol does
+    for n, (mine, real) in enumerate(zip(ours, theirs, strict=True), start=1):
+        for column, value in real.items():
+            if column in _NOT_COMPARED or (column == "Name" and n in outcome_rows):
+                continue
+            assert mine[column] == value, (n, column)
+        if n in outcome_rows:
+            assert float(mine["P(Q)"]) == pytest.approx(float(real["P(Q)"]), rel=1e-6)

@@ -5,12 +5,13 @@ and only a lead settles it once the review has accounts."""
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from sysreview import Review, extraction
-from sysreview.model import Comparison, Outcome, Study, replace
+from sysreview.model import Analysis, Comparison, Outcome, Study, replace
 from sysreview.web import create_app
 
 ENTRY = {
@@ -165,3 +166,55 @@ def test_a_study_s_description_is_edited_on_its_page(review_dir: Path) -> None:
     assert alpha.characteristics == {"age": "46 (18-65)", "setting": "primary care"}
     refused = ann.post("/studies/alpha", data=form | {"participants": "many"})
     assert refused.status_code == 409 and "not a whole number" in refused.text
+
+
+def test_the_data_page_offers_the_review_as_revman_files(review_dir: Path) -> None:
+    """Once two extractors agree on both studies' rows and an analysis names them, the
+    RevMan file holds it with RevMan's numbers; before, the page says why it cannot."""
+    _setup(review_dir)
+    with Review.open(review_dir) as review:
+        data = review.data()
+        review.save(
+            replace(
+                data,
+                analyses=(
+                    Analysis(
+                        id="rtw-12",
+                        comparison="c1",
+                        outcome="rtw",
+                        timepoint="12 mnd",
+                        measure="RR",
+                        model="fixed",
+                        studies=("alpha", "beta"),
+                    ),
+                ),
+            )
+        )
+    ann = _client(review_dir, "ann")
+    page = ann.get("/extract").text
+    assert "0 of 1 analyses with their study data" in page
+    assert "rtw-12: not every study has one row of arm-level data" in page
+    bob = _client(review_dir, "bob")
+    for study, events in (("alpha", "60"), ("beta", "40")):
+        entry = ENTRY | {"study": study, "events_1": events}
+        for client in (ann, bob):
+            assert client.post("/extract", data=entry).status_code == 200
+    page = ann.get("/extract").text
+    assert "1 of 1 analyses with their study data" in page
+    assert 'data-testid="revman-left-out"' not in page
+    response = ann.get("/export/revman.rm5")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].endswith('.rm5"')
+    root = ET.fromstring(response.text)
+    (outcome,) = root.iter("DICH_OUTCOME")
+    assert outcome.findtext("NAME") == "Return to work, 12 mnd"
+    assert (outcome.get("EVENTS_1"), outcome.get("TOTAL_1"), outcome.get("METHOD")) == (
+        "100",
+        "132",
+        "MH",
+    )
+    table = ann.get("/export/revman.csv")
+    assert table.status_code == 200 and table.text.startswith("Comparison Number,")
+    assert ann.get("/export/revman.pdf").status_code == 404
+    anonymous = TestClient(create_app(review_dir))
+    assert anonymous.get("/export/revman.rm5", follow_redirects=False).status_code == 303

@@ -27,7 +27,8 @@ def revman() -> None:
 @click.pass_context
 def export(ctx: click.Context, out: Path, lang: str) -> None:
     """Write the review as a RevMan 5 file OUT (.rm5): studies, references,
-    characteristics, risk of bias and every analysis with arm-level data."""
+    characteristics, risk of bias and every analysis with arm-level data; or, when OUT
+    ends in .csv, as RevMan's "Data and analyses" table (read by R's meta::read.rm5)."""
     with review_commands.open_review(ctx) as review:
         written = review.export_revman(out, lang=lang)
     click.echo(f"wrote {out}: {len(written.analyses)} analyses")

@@ -18,7 +18,8 @@ DICHOTOMOUS_MEASURES = {"RR": "RR", "OR": "OR", "RD": "RD", "PETO": "PETO_OR"}
 CONTINUOUS_MEASURES = {"MD": "MD", "SMD": "SMD"}
 #: pooling methods RevMan 5 names (everything else is inverse variance)
 METHODS = ("MH", "PETO")
-RATIO_MEASURES = frozenset({"RR", "OR", "PETO"})
+#: the forest plot's labels under the axis, RevMan's defaults
+GRAPH_LABELS = ("Favours experimental", "Favours control")
 
 #: the risk-of-bias items as RevMan 5.1+ names them, by our domain code; blinding and
 #: attrition are judged per group of outcomes in RevMan ("GROUP" level)
@@ -35,6 +36,20 @@ ROB_ITEMS: dict[str, tuple[str, str]] = {
     "other_bias": ("Other bias", "STUDY"),
 }
 assert tuple(ROB_ITEMS) == rob1.DOMAIN_CODES
+#: what each item asks, as the item's description
+ROB_QUESTIONS = {
+    "random_sequence_generation": "Was the allocation sequence generated so that it was random?",
+    "allocation_concealment": "Was the allocation concealed until participants were assigned?",
+    "blinding_participants_personnel": (
+        "Were participants and personnel kept from knowing the intervention received?"
+    ),
+    "blinding_outcome_assessment": (
+        "Were those assessing outcomes kept from knowing the intervention received?"
+    ),
+    "incomplete_outcome_data": "Were incomplete outcome data adequately addressed?",
+    "selective_reporting": "Were the study's outcomes reported as planned?",
+    "other_bias": "Was the study free of other problems that could bias its results?",
+}
 ROB_RESULTS = {"low": "YES", "high": "NO", "unclear": "UNKNOWN"}
 ROB_JUDGEMENTS = {result: judgement for judgement, result in ROB_RESULTS.items()}
 #: RevMan 5.0's item names (questions: "yes" is low risk), read as the same domains

@@ -9,7 +9,7 @@ whose studies all have arm-level data, as a dichotomous or continuous outcome wi
 the numbers RevMan itself would calculate (RevMan 5's conventions, the statistics
 core's ``revman5`` preset: the same numbers as :func:`sysreview.grade.pool`).  An
 analysis that cannot be written (no arm-level data, a measure RevMan 5 has no
-dichotomous or continuous form of) is named in :attr:`Rm5File.left_out` with the
+dichotomous or continuous form of) is named in :attr:`RevManFile.left_out` with the
 reason, never dropped in silence.
 """
 
@@ -17,47 +17,28 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeAlias
 
-from .. import grade
-from ..errors import DataError
-from ..model import Analysis, Comparison, Outcome, OutcomeData, ReviewData, Study
-from ._vocab import (
-    CONTINUOUS_MEASURES,
-    DICHOTOMOUS_MEASURES,
-    METHODS,
-    RATIO_MEASURES,
-    ROB_ITEMS,
-    ROB_RESULTS,
-    encode_id,
-)
-
-_Z95 = 1.959963984540054
+from ..model import ReviewData, Study
+from ._numbers import OutcomeNumbers, RevManFile, StudyNumbers, Texts, comparisons, study_year
+from ._vocab import GRAPH_LABELS, ROB_ITEMS, ROB_QUESTIONS, ROB_RESULTS, encode_id
 
 
-@dataclass(frozen=True)
-class Rm5File:
-    """What was written: the XML, the analyses in it, and those left out with why."""
-
-    text: str
-    analyses: tuple[str, ...]
-    left_out: tuple[tuple[str, str], ...]
-
-
-def write_rm5(data: ReviewData, path: str | Path, *, lang: str = "en") -> Rm5File:
+def write_rm5(data: ReviewData, path: str | Path, *, lang: str = "en") -> RevManFile:
     """Write ``data`` as a RevMan 5 file at ``path`` (UTF-8)."""
     written = rm5(data, lang=lang)
     Path(path).write_text(written.text, encoding="utf-8")
     return written
 
 
-def rm5(data: ReviewData, *, lang: str = "en") -> Rm5File:
+def rm5(data: ReviewData, *, lang: str = "en") -> RevManFile:
     """The RevMan 5 file of ``data``; texts in English where the review gives them
     (``lang="en"``), else in the review's own language."""
-    text = _Texts(lang)
+    text = Texts(lang)
     root = ET.Element(
         "COCHRANE_REVIEW",
         {
@@ -90,22 +71,7 @@ def rm5(data: ReviewData, *, lang: str = "en") -> Rm5File:
     ET.indent(root, space="")
     body = ET.tostring(root, encoding="unicode")
     xml = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + body + "\n"
-    return Rm5File(xml, tuple(analyses), tuple(left_out))
-
-
-class _Texts:
-    """A model object's text in the chosen language: ``name_en`` over ``name``."""
-
-    def __init__(self, lang: str) -> None:
-        self.english = lang == "en"
-
-    def __call__(self, item: object, name: str) -> str:
-        own = getattr(item, name, None)
-        if self.english:
-            english = getattr(item, f"{name}_en", None)
-            if english:
-                return str(english)
-        return "" if own is None else str(own)
+    return RevManFile(xml, tuple(analyses), tuple(left_out))
 
 
 def _review_number(review_id: str) -> str:
@@ -127,31 +93,232 @@ def _empty(parent: ET.Element, *tags: str) -> None:
         ET.SubElement(parent, tag)
 
 
-def _cover_sheet(root: ET.Element, data: ReviewData, text: _Texts) -> None:
+Outline: TypeAlias = tuple[tuple[str, "Outline"], ...]
+#: RevMan 5's outline of a review's text, as it writes a new review: every section
+#: present, empty unless the review gives its words (see :func:`_main_text`)
+_OUTLINE: Outline = (
+    ("SUMMARY", (("TITLE", ()), ("SUMMARY_BODY", ()))),
+    (
+        "ABSTRACT",
+        tuple(
+            (tag, ())
+            for tag in (
+                "ABS_BACKGROUND",
+                "ABS_OBJECTIVES",
+                "ABS_SEARCH_STRATEGY",
+                "ABS_SELECTION_CRITERIA",
+                "ABS_DATA_COLLECTION",
+                "ABS_RESULTS",
+                "ABS_CONCLUSIONS",
+            )
+        ),
+    ),
+    (
+        "BODY",
+        (
+            (
+                "BACKGROUND",
+                tuple((t, ()) for t in ("CONDITION", "INTERVENTION", "THEORY", "IMPORTANCE")),
+            ),
+            ("OBJECTIVES", ()),
+            (
+                "METHODS",
+                (
+                    (
+                        "SELECTION_CRITERIA",
+                        (
+                            ("CRIT_STUDIES", ()),
+                            ("CRIT_PARTICIPANTS", ()),
+                            ("CRIT_INTERVENTIONS", ()),
+                            (
+                                "CRIT_OUTCOMES",
+                                (("CRIT_OUTCOMES_PRIMARY", ()), ("CRIT_OUTCOMES_SECONDARY", ())),
+                            ),
+                        ),
+                    ),
+                    ("SEARCH_METHODS", (("ELECTRONIC_SEARCHES", ()), ("OTHER_SEARCHES", ()))),
+                    (
+                        "DATA_COLLECTION",
+                        tuple(
+                            (t, ())
+                            for t in (
+                                "STUDY_SELECTION",
+                                "DATA_EXTRACTION",
+                                "QUALITY_ASSESSMENT",
+                                "EFFECT_MEASURES",
+                                "UNIT_OF_ANALYSIS",
+                                "MISSING_DATA",
+                                "HETEROGENEITY_ASSESSMENT",
+                                "BIAS_ASSESSMENT",
+                                "DATA_SYNTHESIS",
+                                "SUBGROUP_ANALYSIS",
+                                "SENSITIVITY_ANALYSIS",
+                            )
+                        ),
+                    ),
+                ),
+            ),
+            (
+                "RESULTS",
+                (
+                    (
+                        "STUDY_DESCRIPTION",
+                        tuple(
+                            (t, ())
+                            for t in (
+                                "SEARCH_RESULTS",
+                                "INCLUDED_STUDIES_DESCR",
+                                "EXCLUDED_STUDIES_DESCR",
+                            )
+                        ),
+                    ),
+                    (
+                        "STUDY_QUALITY",
+                        tuple(
+                            (t, ())
+                            for t in (
+                                "ALLOCATION",
+                                "BLINDING",
+                                "EXCLUSIONS",
+                                "SELECTIVE_REPORTING",
+                                "OTHER_BIAS_SOURCES",
+                            )
+                        ),
+                    ),
+                    ("INTERVENTION_EFFECTS", ()),
+                ),
+            ),
+            (
+                "DISCUSSION",
+                tuple(
+                    (t, ())
+                    for t in (
+                        "SUMMARY_OF_RESULTS",
+                        "APPLICABILITY_OF_FINDINGS",
+                        "QUALITY_OF_EVIDENCE",
+                        "POTENTIAL_BIASES",
+                        "AGREEMENT",
+                    )
+                ),
+            ),
+            ("CONCLUSIONS", (("IMPLICATIONS_PRACTICE", ()), ("IMPLICATIONS_RESEARCH", ()))),
+        ),
+    ),
+    *(
+        (t, ())
+        for t in (
+            "ACKNOWLEDGEMENTS",
+            "CONFLICT_OF_INTEREST",
+            "CONTRIBUTIONS",
+            "PRO_REV_DIFF",
+            "PUBLIC_NOTES",
+        )
+    ),
+)
+_ADDRESS = ("DEPARTMENT", "ORGANISATION", "ADDRESS_1", "ADDRESS_2", "CITY", "ZIP", "REGION")
+
+
+def _outline(parent: ET.Element, outline: Outline, words: dict[str, list[str]]) -> None:
+    for tag, children in outline:
+        if children:
+            _outline(ET.SubElement(parent, tag), children, words)
+        else:
+            _paragraphs(parent, tag, words.get(tag, ()))
+
+
+def _person(parent: ET.Element, role: str, name: str = "") -> None:
+    """A person as RevMan keeps one (``Ann Berg``: first name Ann, last name Berg)."""
+    given, _, family = name.rpartition(" ")
+    person = ET.SubElement(parent, "PERSON", {"ID": "????", "ROLE": role})
+    for tag, value in (
+        ("PREFIX", ""),
+        ("FIRST_NAME", given),
+        ("MIDDLE_INITIALS", ""),
+        ("LAST_NAME", family),
+        ("SUFFIX", ""),
+        ("POSITION", ""),
+        ("EMAIL_1", ""),
+        ("EMAIL_2", ""),
+        ("URL", ""),
+        ("MOBILE_PHONE", ""),
+    ):
+        ET.SubElement(person, tag).text = value or None
+    address = ET.SubElement(person, "ADDRESS")
+    _empty(address, *_ADDRESS)
+    ET.SubElement(address, "COUNTRY", {"CODE": "NONE"}).text = "Not specified"
+    _empty(address, "PHONE_1", "PHONE_2", "FAX_1", "FAX_2")
+    ET.SubElement(person, "FOOTNOTE")
+
+
+def _date(parent: ET.Element, tag: str, iso: str | None) -> None:
+    year, month, day = [*(iso or "").split("-"), "", "", ""][:3]
+    holder = ET.SubElement(parent, tag)
+    ET.SubElement(
+        holder,
+        "DATE",
+        {"DAY": day.lstrip("0"), "MONTH": month.lstrip("0"), "YEAR": year},
+    )
+
+
+def _cover_sheet(root: ET.Element, data: ReviewData, text: Texts) -> None:
     cover = ET.SubElement(root, "COVER_SHEET")
     ET.SubElement(cover, "TITLE").text = text(data.review, "title")
+    contact = ET.SubElement(cover, "CONTACT")
+    _person(contact, "CONTACT", data.review.authors[0] if data.review.authors else "")
     creators = ET.SubElement(cover, "CREATORS")
-    for author in data.review.authors:
-        given, _, family = author.rpartition(" ")
-        person = ET.SubElement(creators, "PERSON", {"ROLE": "AUTHOR"})
-        ET.SubElement(person, "FIRST_NAME").text = given
-        ET.SubElement(person, "LAST_NAME").text = family
+    for author in data.review.authors or ("",):
+        _person(creators, "AUTHOR", author)
+    dates = ET.SubElement(cover, "DATES")
+    searched = sorted(
+        s.date for s in data.searches if s.date and re.fullmatch(r"\d{4}-\d\d-\d\d", s.date)
+    )
+    _date(dates, "UP_TO_DATE", None)
+    _date(dates, "LAST_SEARCH", searched[-1] if searched else None)
+    _date(dates, "NEXT_STAGE", None)
+    for tag in ("PROTOCOL_PUBLISHED", "REVIEW_PUBLISHED", "LAST_CITATION_ISSUE"):
+        ET.SubElement(dates, tag, {"ISSUE": "", "YEAR": ""})
     _empty(cover, "WHATS_NEW", "HISTORY")
+    _empty(ET.SubElement(cover, "SOURCES_OF_SUPPORT"), "INTERNAL_SOURCES", "EXTERNAL_SOURCES")
+    ET.SubElement(cover, "MESH_TERMS", {"VERIFIED": "NO"})
+    ET.SubElement(cover, "KEYWORDS")
 
 
-def _main_text(root: ET.Element, data: ReviewData, text: _Texts) -> None:
-    main = ET.SubElement(root, "MAIN_TEXT")
-    _empty(main, "SUMMARY", "ABSTRACT")
-    body = ET.SubElement(main, "BODY")
-    ET.SubElement(body, "BACKGROUND")
-    _paragraphs(body, "OBJECTIVES", [text(data.review, "question")])
-    methods = ET.SubElement(body, "METHODS")
-    criteria = ET.SubElement(methods, "SELECTION_CRITERIA")
+def _main_text(root: ET.Element, data: ReviewData, text: Texts) -> None:
+    """RevMan's outline, with what the review's protocol and search log say."""
     protocol = data.protocol
-    _paragraphs(criteria, "CRIT_PARTICIPANTS", [protocol.population or ""])
-    _paragraphs(criteria, "CRIT_INTERVENTIONS", [protocol.intervention or ""])
-    _paragraphs(criteria, "CRIT_OUTCOMES", [protocol.outcome or ""])
-    _empty(body, "RESULTS", "DISCUSSION", "CONCLUSIONS")
+    primary = [text(o, "name") for o in protocol.outcomes if o.priority == "primary"]
+    secondary = [text(o, "name") for o in protocol.outcomes if o.priority != "primary"]
+    searches = [
+        ", ".join(
+            p
+            for p in (
+                s.database,
+                s.interface or "",
+                f"searched {s.date_text or s.date}" if (s.date or s.date_text) else "",
+                f"{s.reported_hits} records" if s.reported_hits is not None else "",
+            )
+            if p
+        )
+        for s in data.searches
+    ]
+    words = {
+        "OBJECTIVES": [text(data.review, "question")],
+        "CRIT_PARTICIPANTS": [protocol.population or ""],
+        "CRIT_INTERVENTIONS": [protocol.intervention or ""],
+        "CRIT_OUTCOMES_PRIMARY": primary,
+        "CRIT_OUTCOMES_SECONDARY": secondary,
+        "ELECTRONIC_SEARCHES": [
+            s
+            for s, search in zip(searches, data.searches, strict=True)
+            if search.source == "database"
+        ],
+        "OTHER_SEARCHES": [
+            s
+            for s, search in zip(searches, data.searches, strict=True)
+            if search.source != "database"
+        ],
+    }
+    _outline(ET.SubElement(root, "MAIN_TEXT"), _OUTLINE, words)
 
 
 def _study_ids(data: ReviewData) -> dict[str, str]:
@@ -177,13 +344,7 @@ def _exclusion_name(author: str | None, year: int | None, citation: str) -> str:
     return citation[:40]
 
 
-def _year(data: ReviewData, study: Study) -> str:
-    reports = [r for r in data.reports if r.study == study.id]
-    main = next((r for r in reports if r.main), reports[0] if reports else None)
-    return str(main.year) if main is not None and main.year else ""
-
-
-def _studies(root: ET.Element, data: ReviewData, ids: dict[str, str], text: _Texts) -> None:
+def _studies(root: ET.Element, data: ReviewData, ids: dict[str, str], text: Texts) -> None:
     both = ET.SubElement(root, "STUDIES_AND_REFERENCES")
     studies = ET.SubElement(both, "STUDIES")
     groups = {
@@ -203,7 +364,7 @@ def _studies(root: ET.Element, data: ReviewData, ids: dict[str, str], text: _Tex
                 "DATA_SOURCE": "PUB",
                 "ID": ids[study.id],
                 "NAME": study.label,
-                "YEAR": _year(data, study),
+                "YEAR": study_year(data, study),
             },
         )
         for report in (r for r in data.reports if r.study == study.id):
@@ -216,6 +377,8 @@ def _studies(root: ET.Element, data: ReviewData, ids: dict[str, str], text: _Tex
             ET.SubElement(reference, "TI").text = report.title or ""
             ET.SubElement(reference, "SO").text = report.citation
             ET.SubElement(reference, "YR").text = str(report.year or "")
+            ET.SubElement(reference, "IDENTIFIERS")
+        ET.SubElement(element, "IDENTIFIERS")
     for exclusion in data.exclusions:
         element = ET.SubElement(
             groups["excluded"],
@@ -231,15 +394,30 @@ def _studies(root: ET.Element, data: ReviewData, ids: dict[str, str], text: _Tex
             element, "REFERENCE", {"PRIMARY": "YES", "TYPE": "JOURNAL_ARTICLE"}
         )
         ET.SubElement(reference, "SO").text = exclusion.citation
-    _empty(ET.SubElement(both, "OTHER_REFERENCES"), "ADDITIONAL_REFERENCES")
+        ET.SubElement(reference, "IDENTIFIERS")
+        ET.SubElement(element, "IDENTIFIERS")
+    _empty(
+        ET.SubElement(both, "OTHER_REFERENCES"),
+        "ADDITIONAL_REFERENCES",
+        "OTHER_VERSIONS_REFERENCES",
+        "PENDING_REFERENCES",
+    )
 
 
-def _characteristics(root: ET.Element, data: ReviewData, ids: dict[str, str], text: _Texts) -> None:
+_TABLE = {
+    "SORT_BY": "STUDY",
+    "USER_DEF_1_ENABLED": "NO",
+    "USER_DEF_2_ENABLED": "NO",
+    "USER_DEF_3_ENABLED": "NO",
+}
+
+
+def _characteristics(root: ET.Element, data: ReviewData, ids: dict[str, str], text: Texts) -> None:
     chars = ET.SubElement(root, "CHARACTERISTICS_OF_STUDIES")
     included = ET.SubElement(
         chars,
         "CHARACTERISTICS_OF_INCLUDED_STUDIES",
-        {"SORT_BY": "STUDY", "USER_DEF_1_ENABLED": "NO"},
+        _TABLE,
     )
     for study in (s for s in data.studies if s.status == "included"):
         char = ET.SubElement(included, "INCLUDED_CHAR", {"STUDY_ID": ids[study.id]})
@@ -251,6 +429,8 @@ def _characteristics(root: ET.Element, data: ReviewData, ids: dict[str, str], te
         char = ET.SubElement(excluded, "EXCLUDED_CHAR", {"STUDY_ID": ids[exclusion.id]})
         _paragraphs(char, "REASON_FOR_EXCLUSION", [text(exclusion, "reason")])
     ET.SubElement(excluded, "FOOTNOTES")
+    for tag in ("CHARACTERISTICS_OF_AWAITING_STUDIES", "CHARACTERISTICS_OF_ONGOING_STUDIES"):
+        ET.SubElement(ET.SubElement(chars, tag, _TABLE), "FOOTNOTES")
 
 
 def _characteristic_lines(study: Study) -> list[tuple[str, list[str]]]:
@@ -293,6 +473,7 @@ def _quality_items(root: ET.Element, data: ReviewData, ids: dict[str, str]) -> N
             {"CORE_ITEM": "YES", "ID": f"QIT-{number:02d}", "LEVEL": level, "NO": str(number)},
         )
         ET.SubElement(item, "NAME").text = name
+        _paragraphs(item, "DESCRIPTION", [ROB_QUESTIONS[domain]])
         entries = ET.SubElement(item, "QUALITY_ITEM_DATA")
         judged = [r for r in agreed if r.domain == domain and r.study in ids]
         for study in sorted({r.study for r in judged}, key=lambda s: ids[s]):
@@ -308,203 +489,103 @@ def _quality_items(root: ET.Element, data: ReviewData, ids: dict[str, str]) -> N
 
 
 def _analyses(
-    root: ET.Element, data: ReviewData, ids: dict[str, str], text: _Texts
+    root: ET.Element, data: ReviewData, ids: dict[str, str], text: Texts
 ) -> tuple[list[str], list[tuple[str, str]]]:
     section = ET.SubElement(root, "ANALYSES_AND_DATA", {"CALCULATED_DATA": "YES"})
-    written: list[str] = []
-    left_out: list[tuple[str, str]] = []
-    outcomes = {o.id: o for o in data.protocol.outcomes}
-    for number, comparison in enumerate(data.protocol.comparisons, start=1):
+    found, left_out = comparisons(data, text)
+    for comparison in found:
         element = ET.SubElement(
-            section, "COMPARISON", {"ID": f"CMP-{number:03d}", "NO": str(number)}
+            section,
+            "COMPARISON",
+            {"ID": f"CMP-{comparison.number:03d}", "NO": str(comparison.number)},
         )
-        ET.SubElement(element, "NAME").text = _comparison_name(comparison, text)
-        count = 0
-        for analysis in (a for a in data.analyses if a.comparison == comparison.id):
-            reason = _unwritable(data, analysis)
-            if reason:
-                left_out.append((analysis.id, reason))
-                continue
-            rows = grade.study_rows(data, analysis)
-            assert rows is not None  # _unwritable checked
-            count += 1
-            _outcome(
-                element,
-                f"CMP-{number:03d}.{count:02d}",
-                count,
-                analysis,
-                rows,
-                outcomes[analysis.outcome],
-                comparison,
-                ids,
-                text,
-            )
-            written.append(analysis.id)
-    for analysis in data.analyses:
-        if analysis.comparison not in {c.id for c in data.protocol.comparisons}:
-            left_out.append((analysis.id, f"no comparison {analysis.comparison!r}"))
-    return written, left_out
-
-
-def _comparison_name(comparison: Comparison, text: _Texts) -> str:
-    name = text(comparison, "name")
-    if name:
-        return name
-    return f"{text(comparison, 'intervention')} versus {text(comparison, 'comparator')}"
-
-
-def _unwritable(data: ReviewData, analysis: Analysis) -> str | None:
-    """Why an analysis cannot be a RevMan 5 dichotomous or continuous outcome."""
-    if not analysis.studies:
-        return "the review does not list the analysis' studies"
-    rows = grade.study_rows(data, analysis)
-    if rows is None:
-        return "not every study has one row of arm-level data (events or means, SDs and n)"
-    dichotomous = rows[0].data_type == "dichotomous"
-    measures = DICHOTOMOUS_MEASURES if dichotomous else CONTINUOUS_MEASURES
-    if analysis.measure not in measures:
-        kind = "dichotomous" if dichotomous else "continuous"
-        return f"RevMan 5 has no {kind} outcome with the measure {analysis.measure}"
-    return None
+        ET.SubElement(element, "NAME").text = comparison.name
+        for outcome in comparison.outcomes:
+            _outcome(element, f"CMP-{comparison.number:03d}.{outcome.number:02d}", outcome, ids)
+    return [o.analysis.id for c in found for o in c.outcomes], left_out
 
 
 def _outcome(
-    comparison_element: ET.Element,
-    outcome_id: str,
-    number: int,
-    analysis: Analysis,
-    rows: list[OutcomeData],
-    outcome: Outcome,
-    comparison: Comparison,
-    ids: dict[str, str],
-    text: _Texts,
+    parent: ET.Element, outcome_id: str, outcome: OutcomeNumbers, ids: dict[str, str]
 ) -> None:
-    try:
-        report = grade.pool(analysis, rows)
-    except DataError as exc:
-        raise DataError(f"RevMan export: {exc}") from None
-    res = report.result
-    dichotomous = rows[0].data_type == "dichotomous"
-    ratio = analysis.measure in RATIO_MEASURES
-    method = analysis.method if analysis.method in METHODS else None
-    if dichotomous and analysis.method is None and analysis.measure in ("RR", "OR", "RD"):
-        method = "MH"
-    totals = {
-        "TOTAL_1": _int(sum(_n(d.n_1) for d in rows)),
-        "TOTAL_2": _int(sum(_n(d.n_2) for d in rows)),
-    }
     attributes = {
-        "CHI2": _num(res.Q),
-        "CI_END": _num(res.back(res.ci_ub)),
-        "CI_START": _num(res.back(res.ci_lb)),
+        "CHI2": _num(outcome.chi2),
+        "CI_END": _num(outcome.ci_ub),
+        "CI_START": _num(outcome.ci_lb),
         "CI_STUDY": "95",
         "CI_TOTAL": "95",
-        "DF": str(res.Q_df),
-        "EFFECT_MEASURE": (DICHOTOMOUS_MEASURES if dichotomous else CONTINUOUS_MEASURES)[
-            analysis.measure
-        ],
-        "EFFECT_SIZE": _num(res.back(res.estimate)),
+        "DF": str(outcome.df),
+        "EFFECT_MEASURE": outcome.measure,
+        "EFFECT_SIZE": _num(outcome.effect),
         "ESTIMABLE": "YES",
-        "I2": _num(res.I2),
+        "I2": _num(outcome.i2),
         "I2_Q": "0.0",
         "ID": outcome_id,
-        "NO": str(number),
-        "P_CHI2": _num(res.Q_p),
+        "NO": str(outcome.number),
+        "P_CHI2": _num(outcome.p_chi2),
         "P_Q": "0.0",
-        "P_Z": _num(res.p),
+        "P_Z": _num(outcome.p_z),
         "Q": "0.0",
-        "RANDOM": "YES" if analysis.model == "random" else "NO",
+        "RANDOM": "YES" if outcome.random else "NO",
         "SCALE": "100.0",
         "SORT_BY": "STUDY",
-        "STUDIES": str(res.k),
+        "STUDIES": str(len(outcome.studies)),
         "SUBGROUPS": "NO",
         "SUBGROUP_TEST": "NO",
-        "TAU2": _num(res.tau2),
+        "TAU2": _num(outcome.tau2),
         "TOTALS": "YES",
-        **totals,
-        "WEIGHT": _num(float(sum(res.weights))),
-        "Z": _num(abs(res.stat)),
+        "TOTAL_1": _int(outcome.total("n_1")),
+        "TOTAL_2": _int(outcome.total("n_2")),
+        "WEIGHT": _num(outcome.weight),
+        "Z": _num(outcome.z),
     }
-    if dichotomous:
+    if outcome.dichotomous:
         attributes |= {
-            "EVENTS_1": _int(sum(_n(d.events_1) for d in rows)),
-            "EVENTS_2": _int(sum(_n(d.events_2) for d in rows)),
-            "METHOD": method or "IV",
+            "EVENTS_1": _int(outcome.total("events_1")),
+            "EVENTS_2": _int(outcome.total("events_2")),
+            "METHOD": outcome.method,
             "SWAP_EVENTS": "NO",
         }
-        if ratio:
-            attributes |= _logs(res.back(res.estimate), res.back(res.ci_lb), res.back(res.ci_ub))
+        if outcome.ratio:
+            attributes |= _logs(outcome.effect, outcome.ci_lb, outcome.ci_ub)
     else:
         attributes["UNITS"] = ""
-    tag = "DICH_OUTCOME" if dichotomous else "CONT_OUTCOME"
-    element = ET.SubElement(comparison_element, tag, dict(sorted(attributes.items())))
-    name = text(outcome, "name")
-    if analysis.timepoint:
-        name = f"{name}, {analysis.timepoint}"
-    ET.SubElement(element, "NAME").text = name
-    ET.SubElement(element, "GROUP_LABEL_1").text = text(comparison, "intervention")
-    ET.SubElement(element, "GROUP_LABEL_2").text = text(comparison, "comparator")
-    ET.SubElement(element, "GRAPH_LABEL_1").text = "Favours experimental"
-    ET.SubElement(element, "GRAPH_LABEL_2").text = "Favours control"
-    for order, (row, yi, vi, weight) in enumerate(
-        zip(rows, res.yi, res.vi, res.weights, strict=True), start=1
-    ):
-        _study_data(
-            element,
-            dichotomous,
-            ratio,
-            order,
-            row,
-            float(yi),
-            float(vi),
-            float(weight),
-            res.back,
-            ids,
-        )
+    tag = "DICH_OUTCOME" if outcome.dichotomous else "CONT_OUTCOME"
+    element = ET.SubElement(parent, tag, dict(sorted(attributes.items())))
+    ET.SubElement(element, "NAME").text = outcome.name
+    ET.SubElement(element, "GROUP_LABEL_1").text = outcome.group_label_1
+    ET.SubElement(element, "GROUP_LABEL_2").text = outcome.group_label_2
+    ET.SubElement(element, "GRAPH_LABEL_1").text = GRAPH_LABELS[0]
+    ET.SubElement(element, "GRAPH_LABEL_2").text = GRAPH_LABELS[1]
+    for study in outcome.studies:
+        _study_data(element, outcome, study, ids)
 
 
 def _study_data(
-    parent: ET.Element,
-    dichotomous: bool,
-    ratio: bool,
-    order: int,
-    row: OutcomeData,
-    yi: float,
-    vi: float,
-    weight: float,
-    back: Callable[[float], float | None],
-    ids: dict[str, str],
+    parent: ET.Element, outcome: OutcomeNumbers, study: StudyNumbers, ids: dict[str, str]
 ) -> None:
-    estimable = math.isfinite(yi) and math.isfinite(vi)
+    row = study.row
     values: dict[str, str] = {
-        "ESTIMABLE": "YES" if estimable else "NO",
-        "ORDER": str(order),
+        "ESTIMABLE": "YES" if study.estimable else "NO",
+        "ORDER": str(study.order),
         "STUDY_ID": ids[row.study],
         "TOTAL_1": _int(_n(row.n_1)),
         "TOTAL_2": _int(_n(row.n_2)),
+        "CI_END": _num(study.ci_ub),
+        "CI_START": _num(study.ci_lb),
+        "EFFECT_SIZE": _num(study.effect),
+        "SE": _num(study.se),
+        "WEIGHT": _num(study.weight),
     }
-    if estimable:
-        se = math.sqrt(vi)
-        effect, low, high = (back(v) for v in (yi, yi - _Z95 * se, yi + _Z95 * se))
-        values |= {
-            "CI_END": _num(high),
-            "CI_START": _num(low),
-            "EFFECT_SIZE": _num(effect),
-            "SE": _num(se),
-            "WEIGHT": _num(weight),
-        }
-        if dichotomous:
-            values["VAR"] = _num(vi)
-            if ratio:
-                values |= _logs(effect, low, high)
-    else:
-        values |= {"CI_END": "", "CI_START": "", "EFFECT_SIZE": "", "SE": "", "WEIGHT": "0.0"}
-    if dichotomous:
+    if outcome.dichotomous:
         values |= {
             "EVENTS_1": _int(_n(row.events_1)),
             "EVENTS_2": _int(_n(row.events_2)),
             "O_E": "0.0",
+            "VAR": _num(study.var),
         }
+        if outcome.ratio and study.estimable:
+            values |= _logs(study.effect, study.ci_lb, study.ci_ub)
     else:
         values |= {
             "MEAN_1": _num(_n(row.mean_1)),
@@ -512,7 +593,8 @@ def _study_data(
             "SD_1": _num(_n(row.sd_1)),
             "SD_2": _num(_n(row.sd_2)),
         }
-    ET.SubElement(parent, "DICH_DATA" if dichotomous else "CONT_DATA", dict(sorted(values.items())))
+    tag = "DICH_DATA" if outcome.dichotomous else "CONT_DATA"
+    ET.SubElement(parent, tag, dict(sorted(values.items())))
 
 
 def _logs(effect: float | None, low: float | None, high: float | None) -> dict[str, str]:

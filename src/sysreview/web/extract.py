@@ -103,6 +103,7 @@ def router(
             wrong=wrong,
             done=done,
             error=error,
+            revman=review.revman_file("csv"),
         )
 
     @routes.get("/extract", response_model=None)
@@ -111,6 +112,24 @@ def router(
         if who is None:
             return RedirectResponse("/signin", status_code=303)
         return extract_page(request, who, row=row, done=done)
+
+    @routes.get("/export/revman.{kind}", response_model=None)
+    def export_revman(request: Request, kind: str) -> Response:
+        """The review as a RevMan 5 file (``rm5``) or RevMan's "Data and analyses"
+        table (``csv``), downloaded."""
+        if signed_in(request) is None:
+            return RedirectResponse("/signin", status_code=303)
+        try:
+            written = review.revman_file(kind)
+        except SysreviewError as error:
+            return Response(message(error), status_code=404, media_type="text/plain")
+        media = "text/csv" if kind == "csv" else "application/xml"
+        name = f"{review.data().review.id}.{kind}"
+        return Response(
+            written.text,
+            media_type=f"{media}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @routes.post("/extract", response_model=None)
     async def enter(request: Request) -> Response:
