@@ -185,7 +185,7 @@ def fleiss() -> ReviewData:
         review=ReviewInfo(id="fleiss1993", title="Examples from Fleiss 1993"),
         protocol=Protocol(
             outcomes=(
-                Outcome(id="death", name="Death"),
+                Outcome(id="death", name="Death", direction="lower_is_better"),
                 Outcome(
                     id="mh", name="Mental health", kind="continuous", direction="lower_is_better"
                 ),
@@ -374,7 +374,10 @@ def test_a_review_goes_out_and_comes_back(tmp_path: Path) -> None:
     assert reported is not None
     assert reported.estimate == pytest.approx(REVMAN_OR["EFFECT_SIZE"], rel=1e-15)
     assert (reported.studies, reported.participants, reported.df) == (7, 28003, 6)
-    assert {o.name for o in data.protocol.outcomes} == {"Death", "Mental health"}
+    assert {(o.name, o.direction) for o in data.protocol.outcomes} == {
+        ("Death", "lower_is_better"),
+        ("Mental health", "lower_is_better"),
+    }
     assert data.protocol.comparisons[0].name == "Examples from Fleiss (1993)"
     # risk of bias: RevMan's YES / NO / UNKNOWN are low / high / unclear
     assert {(name[r.study], r.domain, r.judgement, r.support) for r in data.risk_of_bias} == {
@@ -644,3 +647,31 @@ def test_the_data_and_analyses_table_is_revman_5_s_cell_for_cell() -> None:
             assert mine[column] == value, (n, column)
         if n in outcome_rows:
             assert float(mine["P(Q)"]) == pytest.approx(float(real["P(Q)"]), rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("left", "direction"),
+    [
+        ("Favours experimental", "lower_is_better"),  # RevMan's default
+        ("Favours control", "higher_is_better"),
+        ("Favours drug", "lower_is_better"),
+        ("Favours placebo", "higher_is_better"),
+        ("Favours usual care", "higher_is_better"),
+        ("Favours nothing named", None),
+    ],
+)
+def test_an_outcome_s_direction_comes_from_the_left_axis_label(
+    left: str, direction: str | None
+) -> None:
+    assert revman._vocab.direction_from_labels(left, "Drug", "Placebo") == direction
+
+
+def test_an_outcome_where_higher_is_better_puts_the_control_on_the_left() -> None:
+    data = fleiss()
+    outcomes = tuple(replace(o, direction="higher_is_better") for o in data.protocol.outcomes)
+    text = revman.rm5(replace(data, protocol=replace(data.protocol, outcomes=outcomes))).text
+    dich, _ = _outcomes(text)
+    assert (dich.findtext("GRAPH_LABEL_1"), dich.findtext("GRAPH_LABEL_2")) == (
+        "Favours control",
+        "Favours experimental",
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .. import grade
 from ..errors import DataError
 from ..model import Analysis, Comparison, OutcomeData, ReviewData, Study
-from ._vocab import CONTINUOUS_MEASURES, DICHOTOMOUS_MEASURES, METHODS
+from ._vocab import CONTINUOUS_MEASURES, DICHOTOMOUS_MEASURES, METHODS, graph_labels
 
 _Z95 = 1.959963984540054
 
@@ -89,6 +89,7 @@ class OutcomeNumbers:
     weight: float
     group_label_1: str
     group_label_2: str
+    graph_labels: tuple[str, str]
     studies: tuple[StudyNumbers, ...]
 
     @property
@@ -127,7 +128,10 @@ def comparisons(
             name = text(outcomes[analysis.outcome], "name")
             if analysis.timepoint:
                 name = f"{name}, {analysis.timepoint}"
-            held.append(_outcome(data, analysis, len(held) + 1, name, rows, comparison, text))
+            labels = graph_labels(outcomes[analysis.outcome].direction)
+            held.append(
+                _outcome(data, analysis, len(held) + 1, name, rows, comparison, text, labels)
+            )
         found.append(ComparisonNumbers(number, comparison_name(comparison, text), tuple(held)))
     known = {c.id for c in data.protocol.comparisons}
     left_out += [
@@ -175,6 +179,7 @@ def _outcome(
     rows: list[OutcomeData],
     comparison: Comparison,
     text: Texts,
+    labels: tuple[str, str],
 ) -> OutcomeNumbers:
     try:
         res = grade.pool(analysis, rows).result
@@ -235,5 +240,6 @@ def _outcome(
         weight=float(sum(res.weights)),
         group_label_1=text(comparison, "intervention"),
         group_label_2=text(comparison, "comparator"),
+        graph_labels=labels,
         studies=tuple(numbers),
     )

@@ -43,6 +43,7 @@ from ._vocab import (
     DICHOTOMOUS_MEASURES,
     ROB_JUDGEMENTS,
     decode_id,
+    direction_from_labels,
     rob_domain,
 )
 
@@ -363,12 +364,18 @@ class _Reader:
             for outcome_node in kept:
                 analysis, data = self._outcome(cid, outcome_node)
                 name = outcome_node.child_text("NAME") or analysis.id
+                direction = direction_from_labels(
+                    outcome_node.child_text("GRAPH_LABEL_1"),
+                    outcome_node.child_text("GROUP_LABEL_1"),
+                    outcome_node.child_text("GROUP_LABEL_2"),
+                )
                 outcome = outcomes.setdefault(
                     _slug(name),
                     Outcome(
                         id=_slug(name),
                         name=name,
                         kind="dichotomous" if outcome_node.tag == "DICH_OUTCOME" else "continuous",
+                        direction=direction or "higher_is_better",
                     ),
                 )
                 analyses.append(replace(analysis, outcome=outcome.id))

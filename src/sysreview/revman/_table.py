@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..model import ReviewData
 from ._numbers import OutcomeNumbers, RevManFile, StudyNumbers, Texts, comparisons
-from ._vocab import GRAPH_LABELS
 
 COLUMNS = (
     "Comparison Number",
@@ -106,8 +105,8 @@ def _outcome_row(comparison: int, outcome: OutcomeNumbers) -> list[str]:
         "df": str(outcome.df),
         "Group Label 1": outcome.group_label_1,
         "Group Label 2": outcome.group_label_2,
-        "Left Graph Label": GRAPH_LABELS[0],
-        "Right Graph Label": GRAPH_LABELS[1],
+        "Left Graph Label": outcome.graph_labels[0],
+        "Right Graph Label": outcome.graph_labels[1],
     }
     return [_cell(column, comparison, outcome.number, cells) for column in COLUMNS]
 

@@ -12,14 +12,48 @@ from __future__ import annotations
 import re
 
 from ..appraisal import rob1
+from ..model import Direction
 
 #: RevMan 5's measures by data type, ours -> its
 DICHOTOMOUS_MEASURES = {"RR": "RR", "OR": "OR", "RD": "RD", "PETO": "PETO_OR"}
 CONTINUOUS_MEASURES = {"MD": "MD", "SMD": "SMD"}
 #: pooling methods RevMan 5 names (everything else is inverse variance)
 METHODS = ("MH", "PETO")
-#: the forest plot's labels under the axis, RevMan's defaults
-GRAPH_LABELS = ("Favours experimental", "Favours control")
+#: the forest plot's labels under the axis (left, right), RevMan's wording: low values
+#: favour the experimental group unless higher is better
+FAVOURS_EXPERIMENTAL = "Favours experimental"
+FAVOURS_CONTROL = "Favours control"
+
+
+def graph_labels(direction: str) -> tuple[str, str]:
+    """The axis labels (left, right) for an outcome's direction."""
+    if direction == "higher_is_better":
+        return FAVOURS_CONTROL, FAVOURS_EXPERIMENTAL
+    return FAVOURS_EXPERIMENTAL, FAVOURS_CONTROL
+
+
+_CONTROL_WORDS = re.compile(r"\b(control|placebo|comparator|usual care|standard care)", re.I)
+_EXPERIMENTAL_WORDS = re.compile(r"\b(experimental|intervention|treatment)", re.I)
+
+
+def direction_from_labels(left: str, intervention: str, comparator: str) -> Direction | None:
+    """An outcome's direction from RevMan's left axis label: "Favours [intervention]"
+    on the left means lower is better; "Favours [control]", higher.  None if the label
+    names neither group."""
+    text = left.strip()
+    candidates: tuple[tuple[str, Direction], ...] = (
+        (comparator, "higher_is_better"),
+        (intervention, "lower_is_better"),
+    )
+    for group, direction in candidates:
+        if group and group.lower() in text.lower():
+            return direction
+    if _CONTROL_WORDS.search(text):
+        return "higher_is_better"
+    if _EXPERIMENTAL_WORDS.search(text):
+        return "lower_is_better"
+    return None
+
 
 #: the risk-of-bias items as RevMan 5.1+ names them, by our domain code; blinding and
 #: attrition are judged per group of outcomes in RevMan ("GROUP" level)

@@ -25,7 +25,7 @@ from typing import TypeAlias
 
 from ..model import ReviewData, Study
 from ._numbers import OutcomeNumbers, RevManFile, StudyNumbers, Texts, comparisons, study_year
-from ._vocab import GRAPH_LABELS, ROB_ITEMS, ROB_QUESTIONS, ROB_RESULTS, encode_id
+from ._vocab import ROB_ITEMS, ROB_QUESTIONS, ROB_RESULTS, encode_id
 
 
 def write_rm5(data: ReviewData, path: str | Path, *, lang: str = "en") -> RevManFile:
@@ -555,8 +555,8 @@ def _outcome(
     ET.SubElement(element, "NAME").text = outcome.name
     ET.SubElement(element, "GROUP_LABEL_1").text = outcome.group_label_1
     ET.SubElement(element, "GROUP_LABEL_2").text = outcome.group_label_2
-    ET.SubElement(element, "GRAPH_LABEL_1").text = GRAPH_LABELS[0]
-    ET.SubElement(element, "GRAPH_LABEL_2").text = GRAPH_LABELS[1]
+    ET.SubElement(element, "GRAPH_LABEL_1").text = outcome.graph_labels[0]
+    ET.SubElement(element, "GRAPH_LABEL_2").text = outcome.graph_labels[1]
     for study in outcome.studies:
         _study_data(element, outcome, study, ids)
 
