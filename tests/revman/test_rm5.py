@@ -27,6 +27,7 @@ from sysreview.integrity import problems
 from sysreview.model import (
     Analysis,
     Comparison,
+    Exclusion,
     Outcome,
     OutcomeData,
     Protocol,
@@ -675,3 +676,19 @@ def test_an_outcome_where_higher_is_better_puts_the_control_on_the_left() -> Non
         "Favours control",
         "Favours experimental",
     )
+
+
+def test_a_study_and_an_excluded_full_text_may_share_an_id() -> None:
+    data = fleiss()
+    excluded = Exclusion(
+        id="gasp", citation="GASP pilot. J 1978;1:1", reason="Not randomised", group="Excluded"
+    )
+    root = ET.fromstring(revman.rm5(replace(data, exclusions=(excluded,))).text)
+    included = root.find("STUDIES_AND_REFERENCES/STUDIES/INCLUDED_STUDIES")
+    excluded_group = root.find("STUDIES_AND_REFERENCES/STUDIES/EXCLUDED_STUDIES")
+    assert included is not None and excluded_group is not None
+    (other,) = excluded_group.iter("STUDY")
+    assert other.get("ID") not in {s.get("ID") for s in included.iter("STUDY")}
+    (reason,) = root.iter("EXCLUDED_CHAR")
+    assert reason.get("STUDY_ID") == other.get("ID")
+    assert reason.findtext("REASON_FOR_EXCLUSION/P") == "Not randomised"

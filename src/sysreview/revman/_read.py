@@ -398,15 +398,15 @@ class _Reader:
         random = node.attrs.get("RANDOM") == "YES"
         data: list[OutcomeData] = []
         tag = "DICH_DATA" if dichotomous else "CONT_DATA"
-        for study_node in node.iter(tag):
-            study = self._study(study_node)
-            if study is None:
-                continue
-            group = None
-            for subgroup in node.all(tag.replace("DATA", "SUBGROUP")):
-                if study_node in subgroup.children:
-                    group = subgroup.child_text("NAME") or None
-            data.append(self._data(aid, comparison, study, study_node, dichotomous, group))
+        groups: list[tuple[str | None, _Node]] = [(None, node)] + [
+            (subgroup.child_text("NAME") or None, subgroup)
+            for subgroup in node.all(tag.replace("DATA", "SUBGROUP"))
+        ]
+        for group, holder in groups:
+            for study_node in holder.all(tag):
+                study = self._study(study_node)
+                if study is not None:
+                    data.append(self._data(aid, comparison, study, study_node, dichotomous, group))
         reported = PooledResult(
             estimate=self._float(node, "EFFECT_SIZE"),
             ci_lb=self._float(node, "CI_START"),

@@ -321,12 +321,19 @@ def _main_text(root: ET.Element, data: ReviewData, text: Texts) -> None:
     _outline(ET.SubElement(root, "MAIN_TEXT"), _OUTLINE, words)
 
 
+def _excluded(exclusion_id: str) -> str:
+    """An excluded full text's key among the study ids (the two may share an id)."""
+    return f"excluded:{exclusion_id}"
+
+
 def _study_ids(data: ReviewData) -> dict[str, str]:
-    """RevMan's ``STD-`` id of every study and excluded full text, unique."""
+    """RevMan's ``STD-`` id of every study (by its id) and excluded full text (by
+    :func:`_excluded`), unique."""
     ids: dict[str, str] = {}
     taken: set[str] = set()
     for key, name in [(s.id, s.label) for s in data.studies] + [
-        (e.id, _exclusion_name(e.first_author, e.year, e.citation)) for e in data.exclusions
+        (_excluded(e.id), _exclusion_name(e.first_author, e.year, e.citation))
+        for e in data.exclusions
     ]:
         base = "STD-" + encode_id(name)
         candidate, n = base, 1
@@ -385,7 +392,7 @@ def _studies(root: ET.Element, data: ReviewData, ids: dict[str, str], text: Text
             "STUDY",
             {
                 "DATA_SOURCE": "PUB",
-                "ID": ids[exclusion.id],
+                "ID": ids[_excluded(exclusion.id)],
                 "NAME": _exclusion_name(exclusion.first_author, exclusion.year, exclusion.citation),
                 "YEAR": str(exclusion.year or ""),
             },
@@ -426,7 +433,7 @@ def _characteristics(root: ET.Element, data: ReviewData, ids: dict[str, str], te
     ET.SubElement(included, "FOOTNOTES")
     excluded = ET.SubElement(chars, "CHARACTERISTICS_OF_EXCLUDED_STUDIES", {"SORT_BY": "STUDY"})
     for exclusion in data.exclusions:
-        char = ET.SubElement(excluded, "EXCLUDED_CHAR", {"STUDY_ID": ids[exclusion.id]})
+        char = ET.SubElement(excluded, "EXCLUDED_CHAR", {"STUDY_ID": ids[_excluded(exclusion.id)]})
         _paragraphs(char, "REASON_FOR_EXCLUSION", [text(exclusion, "reason")])
     ET.SubElement(excluded, "FOOTNOTES")
     for tag in ("CHARACTERISTICS_OF_AWAITING_STUDIES", "CHARACTERISTICS_OF_ONGOING_STUDIES"):
