@@ -692,3 +692,37 @@ def test_a_study_and_an_excluded_full_text_may_share_an_id() -> None:
     (reason,) = root.iter("EXCLUDED_CHAR")
     assert reason.get("STUDY_ID") == other.get("ID")
     assert reason.findtext("REASON_FOR_EXCLUSION/P") == "Not randomised"
+
+
+def test_judgements_per_group_of_outcomes_keep_the_most_cautious(tmp_path: Path) -> None:
+    item = """<QUALITY_ITEMS><QUALITY_ITEM ID="QIT-04" LEVEL="GROUP" NO="4">
+<NAME>Blinding of outcome assessment (detection bias)</NAME>
+<QUALITY_ITEM_DATA>
+<QUALITY_ITEM_DATA_ENTRY GROUP_ID="QIG-04.01" RESULT="YES" STUDY_ID="STD-Berg_x0020_2003">
+<DESCRIPTION><P>Registry data</P></DESCRIPTION></QUALITY_ITEM_DATA_ENTRY>
+<QUALITY_ITEM_DATA_ENTRY GROUP_ID="QIG-04.02" RESULT="NO" STUDY_ID="STD-Berg_x0020_2003">
+<DESCRIPTION><P>Self-report, unblinded</P></DESCRIPTION></QUALITY_ITEM_DATA_ENTRY>
+<QUALITY_ITEM_DATA_ENTRY GROUP_ID="QIG-04.02" RESULT="UNKNOWN"
+ STUDY_ID="STD-M_x00fc_ller_x0020_2001"/>
+</QUALITY_ITEM_DATA>
+<QUALITY_ITEM_GROUPS>
+<QUALITY_ITEM_GROUP ID="QIG-04.01" NO="1"><NAME>Objective outcomes</NAME></QUALITY_ITEM_GROUP>
+<QUALITY_ITEM_GROUP ID="QIG-04.02" NO="2"><NAME>Subjective outcomes</NAME></QUALITY_ITEM_GROUP>
+</QUALITY_ITEM_GROUPS>
+</QUALITY_ITEM></QUALITY_ITEMS>"""
+    body = STUDIES_50[: STUDIES_50.index("<QUALITY_ITEMS>")] + item
+    path = tmp_path / "groups.rm5"
+    path.write_text(_rm5(body), encoding="utf-8")
+    read = revman.read_rm5(path)
+    judged = {(r.study, r.judgement, r.support) for r in read.data.risk_of_bias}
+    assert judged == {
+        (
+            "berg-2003",
+            "high",
+            "Objective outcomes: low (Registry data); "
+            "Subjective outcomes: high (Self-report, unblinded)",
+        ),
+        ("muller-2001", "unclear", "Subjective outcomes"),
+    }
+    assert any("kept the most cautious judgement (high)" in w for w in read.warnings)
+    assert problems(read.data) == []

@@ -16,6 +16,7 @@ file, the line and the attribute; nothing is guessed.
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.sax
 import xml.sax.handler
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,7 @@ from ..model import (
     ReviewData,
     ReviewInfo,
     RobAssessment,
+    RobJudgement,
     Study,
     StudyStatus,
 )
@@ -62,11 +64,14 @@ class _Node:
     def all(self, tag: str) -> list[_Node]:
         return [c for c in self.children if c.tag == tag]
 
-    def iter(self, tag: str) -> list[_Node]:
-        found = [self] if self.tag == tag else []
+    def iter_all(self) -> list[_Node]:
+        found = [self]
         for child in self.children:
-            found += child.iter(tag)
+            found += child.iter_all()
         return found
+
+    def iter(self, tag: str) -> list[_Node]:
+        return [n for n in self.iter_all() if n.tag == tag]
 
     def text(self) -> str:
         """The element's words, paragraphs on lines of their own."""
@@ -149,8 +154,14 @@ def _parse(path: Path) -> _Node:
     return builder.root
 
 
+#: RoB 1's judgements from the least to the most cautious
+_CAUTION: tuple[RobJudgement, ...] = ("low", "unclear", "high")
+
+
 def _slug(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-") or "x"
+    """An id from a name: ASCII letters and digits (``Müller 2001`` -> ``muller-2001``)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^0-9a-z]+", "-", folded).strip("-") or "x"
 
 
 class _Reader:
@@ -296,6 +307,10 @@ class _Reader:
     # --- risk of bias -----------------------------------------------------------
 
     def _risk_of_bias(self) -> list[RobAssessment]:
+        """The Cochrane tool's judgements.  RevMan judges blinding and attrition per
+        group of outcomes ("Objective outcomes", ...), which sysreview has no place for:
+        a study judged in one group keeps it, the group named in the support; judged
+        in several, it keeps the most cautious judgement, every group's in the support."""
         found: list[RobAssessment] = []
         items = self.root.find("QUALITY_ITEMS")
         for item in items.all("QUALITY_ITEM") if items is not None else []:
@@ -309,6 +324,12 @@ class _Reader:
                         f"the Cochrane tool's domains; its {len(entries)} judgements were not read"
                     )
                 continue
+            groups = {
+                n.attrs["ID"]: n.child_text("NAME")
+                for n in item.iter_all()
+                if n.attrs.get("ID", "").startswith("QIG")
+            }
+            judged: dict[str, list[tuple[str | None, RobJudgement, str]]] = {}
             for entry in entries:
                 result = self._required(entry, "RESULT")
                 if result not in ROB_JUDGEMENTS:
@@ -318,18 +339,40 @@ class _Reader:
                 study = self._study(entry)
                 if study is None:
                     continue
-                group = entry.attrs.get("GROUP_ID") or None
-                found.append(
-                    RobAssessment(
-                        study=study.id,
-                        tool="rob1",
-                        domain=domain,
-                        judgement=ROB_JUDGEMENTS[result],  # type: ignore[arg-type]
-                        support=entry.child_text("DESCRIPTION") or None,
-                        outcome=_slug(group) if group else None,
-                    )
+                group_id = entry.attrs.get("GROUP_ID") or None
+                group = groups.get(group_id, group_id) if group_id else None
+                judged.setdefault(study.id, []).append(
+                    (group, ROB_JUDGEMENTS[result], entry.child_text("DESCRIPTION"))
                 )
+            for study_id, said in judged.items():
+                found.append(self._one_judgement(item, study_id, domain, said))
         return found
+
+    def _one_judgement(
+        self,
+        item: _Node,
+        study: str,
+        domain: str,
+        said: list[tuple[str | None, RobJudgement, str]],
+    ) -> RobAssessment:
+        if len(said) == 1:
+            group, judgement, support = said[0]
+            if group and group.lower() != "all outcomes":
+                support = f"{group}: {support}" if support else group
+        else:
+            judgement = max((j for _, j, _ in said), key=_CAUTION.index)
+            support = "; ".join(
+                f"{group or 'all outcomes'}: {j}" + (f" ({text})" if text else "")
+                for group, j, text in said
+            )
+            self.warnings.append(
+                f"{self.path}:{item.line}: {study} is judged per group of outcomes in "
+                f"{domain}; kept the most cautious judgement ({judgement}), each group's "
+                "in the support"
+            )
+        return RobAssessment(
+            study=study, tool="rob1", domain=domain, judgement=judgement, support=support or None
+        )
 
     # --- analyses -----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..appraisal import rob1
-from ..model import Direction
+from ..model import Direction, RobJudgement
 
 #: RevMan 5's measures by data type, ours -> its
 DICHOTOMOUS_MEASURES = {"RR": "RR", "OR": "OR", "RD": "RD", "PETO": "PETO_OR"}
@@ -85,7 +85,12 @@ ROB_QUESTIONS = {
     "other_bias": "Was the study free of other problems that could bias its results?",
 }
 ROB_RESULTS = {"low": "YES", "high": "NO", "unclear": "UNKNOWN"}
-ROB_JUDGEMENTS = {result: judgement for judgement, result in ROB_RESULTS.items()}
+ROB_JUDGEMENTS: dict[str, RobJudgement] = {
+    "YES": "low",
+    "NO": "high",
+    "UNKNOWN": "unclear",
+}
+assert {v: k for k, v in ROB_JUDGEMENTS.items()} == ROB_RESULTS
 #: RevMan 5.0's item names (questions: "yes" is low risk), read as the same domains
 _ROB_OLD_NAMES = {
     "adequate sequence generation": "random_sequence_generation",
