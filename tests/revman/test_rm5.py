@@ -726,3 +726,37 @@ def test_judgements_per_group_of_outcomes_keep_the_most_cautious(tmp_path: Path)
     }
     assert any("kept the most cautious judgement (high)" in w for w in read.warnings)
     assert problems(read.data) == []
+
+
+def test_a_study_judged_per_outcome_is_written_with_its_most_cautious_judgement() -> None:
+    data = fleiss()
+    per_outcome = (
+        RobAssessment(
+            study="paris",
+            tool="rob1",
+            domain="blinding_outcome_assessment",
+            judgement="low",
+            outcome="death",
+            support="Death registry",
+        ),
+        RobAssessment(
+            study="paris",
+            tool="rob1",
+            domain="blinding_outcome_assessment",
+            judgement="high",
+            outcome="mh",
+            support="Self-report",
+        ),
+    )
+    text = revman.rm5(replace(data, risk_of_bias=data.risk_of_bias + per_outcome)).text
+    root = ET.fromstring(text)
+    entries = [
+        e
+        for item in root.iter("QUALITY_ITEM")
+        if item.findtext("NAME", "").startswith("Blinding of outcome")
+        for e in item.iter("QUALITY_ITEM_DATA_ENTRY")
+        if e.get("STUDY_ID") == "STD-PARIS"
+    ]
+    assert [(e.get("RESULT"), e.findtext("DESCRIPTION/P")) for e in entries] == [
+        ("NO", "Death: low (Death registry); Mental health: high (Self-report)")
+    ]

@@ -41,6 +41,7 @@ from ..model import (
     StudyStatus,
 )
 from ._vocab import (
+    CAUTION,
     CONTINUOUS_MEASURES,
     DICHOTOMOUS_MEASURES,
     ROB_JUDGEMENTS,
@@ -152,10 +153,6 @@ def _parse(path: Path) -> _Node:
             line=builder.root.line if builder.root is not None else None,
         )
     return builder.root
-
-
-#: RoB 1's judgements from the least to the most cautious
-_CAUTION: tuple[RobJudgement, ...] = ("low", "unclear", "high")
 
 
 def _slug(text: str) -> str:
@@ -360,7 +357,7 @@ class _Reader:
             if group and group.lower() != "all outcomes":
                 support = f"{group}: {support}" if support else group
         else:
-            judgement = max((j for _, j, _ in said), key=_CAUTION.index)
+            judgement = max((j for _, j, _ in said), key=CAUTION.index)
             support = "; ".join(
                 f"{group or 'all outcomes'}: {j}" + (f" ({text})" if text else "")
                 for group, j, text in said

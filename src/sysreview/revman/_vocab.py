@@ -91,6 +91,8 @@ ROB_JUDGEMENTS: dict[str, RobJudgement] = {
     "UNKNOWN": "unclear",
 }
 assert {v: k for k, v in ROB_JUDGEMENTS.items()} == ROB_RESULTS
+#: RoB 1's judgements from the least to the most cautious
+CAUTION: tuple[RobJudgement, ...] = ("low", "unclear", "high")
 #: RevMan 5.0's item names (questions: "yes" is low risk), read as the same domains
 _ROB_OLD_NAMES = {
     "adequate sequence generation": "random_sequence_generation",

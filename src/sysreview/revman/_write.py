@@ -25,7 +25,7 @@ from typing import TypeAlias
 
 from ..model import ReviewData, Study
 from ._numbers import OutcomeNumbers, RevManFile, StudyNumbers, Texts, comparisons, study_year
-from ._vocab import ROB_ITEMS, ROB_QUESTIONS, ROB_RESULTS, encode_id
+from ._vocab import CAUTION, ROB_ITEMS, ROB_QUESTIONS, ROB_RESULTS, encode_id
 
 
 def write_rm5(data: ReviewData, path: str | Path, *, lang: str = "en") -> RevManFile:
@@ -468,11 +468,12 @@ def _characteristic_lines(study: Study) -> list[tuple[str, list[str]]]:
 
 
 def _quality_items(root: ET.Element, data: ReviewData, ids: dict[str, str]) -> None:
-    """The agreed RoB 1 judgements (one per study and domain; per-outcome judgements are
-    RevMan's outcome groups, which this file does not define, so they are written as
-    the study's when the study has only one)."""
+    """The agreed RoB 1 judgements, one per study and domain.  A study judged per
+    outcome (RevMan's groups of outcomes, which this file does not define) gets its most
+    cautious judgement, each outcome's in the description, as the reader reads it back."""
     items = ET.SubElement(root, "QUALITY_ITEMS")
     agreed = [r for r in data.risk_of_bias if r.tool == "rob1" and r.consensus]
+    outcome_names = {o.id: o.name_en or o.name for o in data.protocol.outcomes}
     for number, (domain, (name, level)) in enumerate(ROB_ITEMS.items(), start=1):
         item = ET.SubElement(
             items,
@@ -485,14 +486,21 @@ def _quality_items(root: ET.Element, data: ReviewData, ids: dict[str, str]) -> N
         judged = [r for r in agreed if r.domain == domain and r.study in ids]
         for study in sorted({r.study for r in judged}, key=lambda s: ids[s]):
             mine = [r for r in judged if r.study == study]
-            if len({r.judgement for r in mine}) != 1:
-                continue  # judged differently per outcome: RevMan needs outcome groups
+            judgement = max((r.judgement for r in mine), key=CAUTION.index)
+            if len({r.judgement for r in mine}) == 1:
+                supports = list(dict.fromkeys(r.support for r in mine if r.support))
+            else:
+                supports = [
+                    f"{outcome_names.get(r.outcome or '', 'all outcomes')}: {r.judgement}"
+                    + (f" ({r.support})" if r.support else "")
+                    for r in mine
+                ]
             entry = ET.SubElement(
                 entries,
                 "QUALITY_ITEM_DATA_ENTRY",
-                {"RESULT": ROB_RESULTS[mine[0].judgement], "STUDY_ID": ids[study]},
+                {"RESULT": ROB_RESULTS[judgement], "STUDY_ID": ids[study]},
             )
-            _paragraphs(entry, "DESCRIPTION", [mine[0].support or ""])
+            _paragraphs(entry, "DESCRIPTION", ["; ".join(supports)])
 
 
 def _analyses(
