@@ -41,6 +41,7 @@ from .extraction import ExtractionPosition
 from .integrity import problems
 from .model import (
     Account,
+    CertaintyAssessment,
     Decision,
     DuplicatePair,
     Extraction,
@@ -764,6 +765,18 @@ class Review:
             return changed, found
 
         return self.update(change)
+
+    def grade_start(
+        self, analyses: Sequence[str] = (), *, design: str = "rct", reviewer: str
+    ) -> tuple[CertaintyAssessment, ...]:
+        """Start GRADE for analyses (all when none are named) as GRADEpro does on
+        importing a RevMan file: an assessment per analysis that has none, starting
+        where its design puts the evidence, and a row in its comparison's
+        Summary-of-Findings table.  One transaction."""
+        self._permit(reviewer)
+        if design not in ("rct", "non_randomised", "observational"):
+            raise DataError(f"study design {design!r} is not rct, non_randomised or observational")
+        return self.update(lambda data: grade.start(data, analyses, design=design))  # type: ignore[arg-type]
 
     def grade_set(
         self,

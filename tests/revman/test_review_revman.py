@@ -88,3 +88,23 @@ def test_the_commands(
     (tmp_path / "junk.rm5").write_text("<COCHRANE_REVIEW>\n<oops>\n", encoding="utf-8")
     code, out, err = run("revman", "import", "--replace", str(tmp_path / "junk.rm5"))
     assert code != 0 and f"{tmp_path / 'junk.rm5'}:3" in err and "not well-formed XML" in err
+
+
+def test_from_a_revman_file_to_a_summary_of_findings_without_retyping(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    revman.write_rm5(fleiss(), tmp_path / "fleiss.rm5")
+    Review.init(tmp_path / "rev").close()
+    run = cli_on(tmp_path / "rev", capsys)
+    assert run("revman", "import", str(tmp_path / "fleiss.rm5"))[0] == 0
+    code, out, err = run("grade", "start", "--reviewer", "ann")
+    assert code == 0, err
+    assert "cmp-001-01: starts high (rct); a row in sof-cmp-001" in out
+    code, out, err = run("grade", "start", "--reviewer", "ann")
+    assert code == 0 and "every analysis named has an assessment already" in out
+    code, out, err = run("grade", "start", "nope", "--reviewer", "ann")
+    assert code != 0 and "no analysis 'nope'" in err
+    code, out, err = run("sof")
+    assert code == 0, err
+    assert "Relative effect (95 % CI): OR 0.90 (0.84 to 0.96) [recomputed from the studies]" in out
+    assert "Participants (studies): 28003 (7 RCTs)" in out

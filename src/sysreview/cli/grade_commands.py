@@ -71,6 +71,32 @@ def suggest(
             click.echo(f"      {s.reason}")
 
 
+@grade_group.command("start")
+@click.argument("analyses", nargs=-1)
+@click.option(
+    "--design",
+    type=click.Choice(["rct", "non_randomised", "observational"]),
+    default="rct",
+    show_default=True,
+    help="The design of the studies: where the evidence starts (high, or low).",
+)
+@review_commands.REVIEWER
+@click.pass_context
+def start(ctx: click.Context, analyses: tuple[str, ...], design: str, reviewer: str) -> None:
+    """Start GRADE for ANALYSES (default: every analysis without an assessment), as
+    GRADEpro does on importing a RevMan file: an assessment per analysis and a row in
+    its comparison's Summary-of-Findings table, the numbers taken from the data."""
+    with review_commands.open_review(ctx) as review:
+        made = review.grade_start(analyses, design=design, reviewer=reviewer)
+        rows = {r.assessment: t.id for t in review.data().sof_tables for r in t.rows}
+    if not made:
+        click.echo("every analysis named has an assessment already")
+    for a in made:
+        click.echo(f"{a.id}: starts {a.certainty} ({a.design}); a row in {rows.get(a.id)}")
+    if made:
+        click.echo("next: grade suggest, then grade set DOMAIN LEVEL --footnote ... for each")
+
+
 @grade_group.command("set")
 @click.argument("assessment")
 @click.argument("domain", type=click.Choice(model.choices(model.GradeDomain)))

@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         judgements,
         names,
     )
+    from ._start import start
     from ._statements import (
         certainty_definition,
         certainty_label,
@@ -145,6 +146,7 @@ _WHERE = {
     "ois_dichotomous": "_ois",
     "rate": "_certainty",
     "set_judgement": "_judge",
+    "start": "_start",
     "start_level": "_certainty",
     "statement": "_statements",
     "suggest": "_suggest",
@@ -207,6 +209,7 @@ __all__ = [
     "pool",
     "rate",
     "set_judgement",
+    "start",
     "start_level",
     "statement",
     "study_rows",
