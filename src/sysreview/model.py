@@ -18,6 +18,7 @@ Field order is significant: it is the key order in the bundle.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -772,6 +773,15 @@ class ReviewData:
 def replace(obj: Any, **changes: Any) -> Any:
     """``dataclasses.replace`` re-exported so callers need not import dataclasses."""
     return dataclasses.replace(obj, **changes)
+
+
+def free_id(base: str, taken: Collection[str], sep: str = "-") -> str:
+    """A new object's id: ``base``, or ``base-2``, ``base-3`` … when taken."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{sep}{n}"
+    return candidate
 
 
 # --- cross-references ------------------------------------------------------------

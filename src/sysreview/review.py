@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import yaml
 
@@ -55,6 +55,8 @@ from .model import (
     RobAssessment,
     Search,
     Study,
+    StudyDesign,
+    free_id,
 )
 from .prisma import Finding, StageTotals
 from .screening import _studies as linking
@@ -776,7 +778,8 @@ class Review:
         self._permit(reviewer)
         if design not in ("rct", "non_randomised", "observational"):
             raise DataError(f"study design {design!r} is not rct, non_randomised or observational")
-        return self.update(lambda data: grade.start(data, analyses, design=design))  # type: ignore[arg-type]
+        chosen = cast(StudyDesign, design)
+        return self.update(lambda data: grade.start(data, analyses, design=chosen))
 
     def grade_set(
         self,
@@ -1088,7 +1091,7 @@ def _add_search(
     other_source: bool,
 ) -> tuple[ReviewData, ImportResult]:
     """The review with one more search and the records its files hold."""
-    search_id = _unique(_slug(f"{source} {searched or ''}"), {s.id for s in data.searches})
+    search_id = free_id(_slug(f"{source} {searched or ''}"), {s.id for s in data.searches})
     search = Search(
         id=search_id,
         database=source,
@@ -1125,14 +1128,6 @@ def _record(record_id: str, search_id: str, found: ingest.SourceRecord) -> Recor
         abstract=found.abstract, keywords=found.keywords, language=found.language,
         url=found.url, raw=raw,
     )  # fmt: skip
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 def _has_content(data: ReviewData) -> bool:

@@ -22,6 +22,7 @@ from ..model import (
     SofRow,
     SofTable,
     StudyDesign,
+    free_id,
 )
 from ._certainty import ROBINS_TOOLS, rate
 
@@ -48,7 +49,7 @@ def start(
     for analysis in chosen:
         if analysis.id in assessed:
             continue
-        assessment = _assessment(data, analysis, design, _free(analysis.id, taken))
+        assessment = _assessment(data, analysis, design, free_id(analysis.id, taken))
         taken.add(assessment.id)
         made.append(assessment)
         tables = _with_row(data, tables, analysis, assessment)
@@ -56,14 +57,6 @@ def start(
         replace(data, certainty=(*data.certainty, *made), sof_tables=tuple(tables)),
         tuple(made),
     )
-
-
-def _free(wanted: str, taken: set[str]) -> str:
-    candidate, n = wanted, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{wanted}-{n}"
-    return candidate
 
 
 def _assessment(
@@ -105,7 +98,7 @@ def _with_row(
         at = len(tables) - 1
     table = tables[at]
     row = SofRow(
-        id=_free(assessment.id, {r.id for t in tables for r in t.rows}),
+        id=free_id(assessment.id, {r.id for t in tables for r in t.rows}),
         outcome=analysis.outcome,
         label=label,
         label_en=label_en,
@@ -121,7 +114,7 @@ def _with_row(
 def _table(data: ReviewData, comparison: Comparison, taken: set[str]) -> SofTable:
     compared = _COMPARED.get(data.review.language, "compared to")
     return SofTable(
-        id=_free(f"sof-{comparison.id}", taken),
+        id=free_id(f"sof-{comparison.id}", taken),
         title=f"{comparison.intervention} {compared} {comparison.comparator}",
         comparison=comparison.id,
         intervention=comparison.intervention,

@@ -39,6 +39,7 @@ from ..model import (
     RobJudgement,
     Study,
     StudyStatus,
+    free_id,
 )
 from ._vocab import (
     CAUTION,
@@ -240,12 +241,9 @@ class _Reader:
 
     def _unique(self, key: str) -> str:
         """Our id from RevMan's: unique even where two ids differ only in punctuation."""
-        candidate, n = key, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{key}-{n}"
-        self.taken.add(candidate)
-        return candidate
+        found = free_id(key, self.taken)
+        self.taken.add(found)
+        return found
 
     def _year(self, node: _Node) -> int | None:
         text = node.attrs.get("YEAR", "").strip()

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeAlias
 
-from ..model import ReviewData, Study
+from ..model import ReviewData, Study, free_id
 from ._numbers import OutcomeNumbers, RevManFile, StudyNumbers, Texts, comparisons, study_year
 from ._vocab import CAUTION, ROB_ITEMS, ROB_QUESTIONS, ROB_RESULTS, encode_id
 
@@ -335,11 +335,7 @@ def _study_ids(data: ReviewData) -> dict[str, str]:
         (_excluded(e.id), _exclusion_name(e.first_author, e.year, e.citation))
         for e in data.exclusions
     ]:
-        base = "STD-" + encode_id(name)
-        candidate, n = base, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base}_x002d_{n}"
+        candidate = free_id("STD-" + encode_id(name), taken, sep="_x002d_")
         taken.add(candidate)
         ids[key] = candidate
     return ids
