@@ -81,7 +81,8 @@ RULES = {
     },
     # the web app: the facade, the screening helpers that mark the protocol's words,
     # the risk-of-bias tools' questions, and the names of outcome data's fields
-    "web": {"review", "errors", "screening", "appraisal", "extraction"},
+    # ... and the GRADE page's domains, levels and symbols (grade), typed by the model
+    "web": {"review", "errors", "screening", "appraisal", "extraction", "grade", "model"},
     "ingest": {"errors", "model"},
     # the standalone table reader reuses ingest's field cleaning and tabular's reader
     "dedup": {"errors", "model", "ingest", "tabular"},

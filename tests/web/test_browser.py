@@ -372,3 +372,35 @@ def test_the_header_stays_one_line_with_the_examples_long_title(review_dir: Path
             for selector in ("header nav a >> nth=0", "header nav a >> nth=-1", "header button")
         ]
         assert max(tops) - min(tops) < 12, tops
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_reviewer_grades_an_outcome_in_chromium(review_dir: Path, tmp_path: Path) -> None:
+    """From analyses to a judged Summary-of-Findings row: start, let the tool suggest,
+    judge risk of bias serious (refused without a footnote, then saved with one)."""
+    from ..revman.test_rm5 import fleiss
+
+    with Review.open(review_dir) as review:
+        review.save(fleiss())
+    with _serving(review_dir) as server, _chromium() as page:
+        from playwright.sync_api import expect
+
+        _sign_in(page, server, "ann")
+        page.get_by_role("link", name="GRADE").click()
+        page.get_by_role("button", name="Start GRADE for them").click()
+        expect(page.get_by_test_id("done")).to_have_text("2 assessments started by ann.")
+        page.get_by_role("button", name="Suggest every domain from the data").click()
+        death = page.get_by_test_id("assessment-death")
+        row = death.locator('tr[data-domain="risk_of_bias"]')
+        expect(row).to_contain_text("Serious: 4 % of the weight")
+        row.get_by_label("Risk of bias", exact=True).select_option("serious")
+        row.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("alert")).to_contain_text("needs a footnote saying why")
+        row = page.get_by_test_id("assessment-death").locator('tr[data-domain="risk_of_bias"]')
+        expect(row.get_by_label("Risk of bias", exact=True)).to_have_value("serious")
+        row.get_by_label("Footnote for Risk of bias").fill("Allocation concealment unclear")
+        row.get_by_role("button", name="Save").click()
+        expect(page.get_by_test_id("level-death")).to_have_text("⨁⨁⨁◯ Moderate")
+        expect(page.get_by_test_id("certainty-death")).to_contain_text("Moderate 1")
+        page.screenshot(path=str(tmp_path / "grade.png"), full_page=True)
+        _keep_screenshots(tmp_path, "grade.png")

@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from .. import screening
 from ..errors import SysreviewError, WorkflowError
 from ..review import Review
-from . import extract, rob, studies
+from . import extract, grade, rob, studies
 
 COOKIE = "sysreview_reviewer"
 STAGES = {"ta": "title_abstract", "ft": "full_text"}
@@ -379,6 +379,7 @@ def create_app(
     app.include_router(rob.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(studies.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(extract.router(review, page=page, signed_in=signed_in, message=_message))
+    app.include_router(grade.router(review, page=page, signed_in=signed_in, message=_message))
     return app
 
 
