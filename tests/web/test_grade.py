@@ -92,3 +92,15 @@ def test_the_page_needs_a_signed_in_reviewer(review_dir: Path) -> None:
         assert (response.status_code, response.headers["location"]) == (303, "/signin")
     page = _client(review_dir).get("/grade").text
     assert "The review has no analyses yet" in page
+
+
+def test_the_example_s_tables_show_narrative_rows_in_words(
+    review_dir: Path, example_bundle: Path
+) -> None:
+    with Review.open(review_dir) as review:
+        review.load(example_bundle, replace=True)
+    page = _client(review_dir).get("/grade").text
+    assert "Oppsummeringstabell: Effekt av tverrfaglig rehabilitering versus vanlig praksis" in page
+    assert "RR 1.01 (0.70 to 1.48)" in page
+    assert "Ingen forskjell mellom gruppene i smertenivå" in page
+    assert "no assessment yet" not in page  # every analysis of the example is assessed
