@@ -60,7 +60,7 @@ def rm5(data: ReviewData, *, lang: str = "en") -> RevManFile:
     _cover_sheet(root, data, text)
     _main_text(root, data, text)
     ids = _study_ids(data)
-    _studies(root, data, ids, text)
+    _studies(root, data, ids)
     _characteristics(root, data, ids, text)
     _quality_items(root, data, ids)
     ET.SubElement(root, "SOF_TABLES")
@@ -347,7 +347,7 @@ def _exclusion_name(author: str | None, year: int | None, citation: str) -> str:
     return citation[:40]
 
 
-def _studies(root: ET.Element, data: ReviewData, ids: dict[str, str], text: Texts) -> None:
+def _studies(root: ET.Element, data: ReviewData, ids: dict[str, str]) -> None:
     both = ET.SubElement(root, "STUDIES_AND_REFERENCES")
     studies = ET.SubElement(both, "STUDIES")
     groups = {
