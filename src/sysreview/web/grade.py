@@ -115,29 +115,32 @@ def router(
             return RedirectResponse("/signin", status_code=303)
         return grade_page(request, done=done)
 
-    @routes.post("/grade/start", response_model=None)
-    async def start(request: Request) -> Response:
+    def act(request: Request, run: Callable[[str], str]) -> Response:
+        """Run one whole-page action as the signed-in reviewer; say what it did."""
         who = signed_in(request)
         if who is None:
             return RedirectResponse("/signin", status_code=303)
         try:
-            made = review.grade_start(reviewer=who)
+            said = run(who)
         except SysreviewError as error:
             return grade_page(request, error=message(error), status=409)
-        said = f"{len(made)} assessment{'' if len(made) == 1 else 's'} started by {who}"
         return RedirectResponse(f"/grade?{urlencode({'done': said})}", status_code=303)
+
+    def started(who: str) -> str:
+        made = review.grade_start(reviewer=who)
+        return f"{len(made)} assessment{'' if len(made) == 1 else 's'} started by {who}"
+
+    def suggested(who: str) -> str:
+        review.grade_suggest(lang="en")
+        return "every domain suggested from the data"
+
+    @routes.post("/grade/start", response_model=None)
+    async def start(request: Request) -> Response:
+        return act(request, started)
 
     @routes.post("/grade/suggest", response_model=None)
     async def suggest(request: Request) -> Response:
-        who = signed_in(request)
-        if who is None:
-            return RedirectResponse("/signin", status_code=303)
-        try:
-            review.grade_suggest(lang="en")
-        except SysreviewError as error:
-            return grade_page(request, error=message(error), status=409)
-        said = "every domain suggested from the data"
-        return RedirectResponse(f"/grade?{urlencode({'done': said})}", status_code=303)
+        return act(request, suggested)
 
     @routes.post("/grade/set", response_model=None)
     async def set_domain(request: Request) -> Response:
