@@ -760,3 +760,23 @@ def test_a_study_judged_per_outcome_is_written_with_its_most_cautious_judgement(
     assert [(e.get("RESULT"), e.findtext("DESCRIPTION/P")) for e in entries] == [
         ("NO", "Death: low (Death registry); Mental health: high (Self-report)")
     ]
+
+
+def test_report_ids_stay_unique_when_a_study_s_second_report_meets_another_study(
+    tmp_path: Path,
+) -> None:
+    body = """<STUDIES_AND_REFERENCES><STUDIES><INCLUDED_STUDIES>
+<STUDY ID="STD-A" NAME="A" YEAR="2001"><REFERENCE PRIMARY="YES"><TI>One</TI></REFERENCE>
+<REFERENCE PRIMARY="NO"><TI>Two</TI></REFERENCE></STUDY>
+<STUDY ID="STD-A_x002d_2" NAME="A-2" YEAR="2002"><REFERENCE PRIMARY="YES"><TI>Three</TI>
+</REFERENCE></STUDY>
+</INCLUDED_STUDIES></STUDIES></STUDIES_AND_REFERENCES>"""
+    path = tmp_path / "ids.rm5"
+    path.write_text(_rm5(body), encoding="utf-8")
+    data = revman.read_rm5(path).data
+    assert [(r.id, r.study, r.title) for r in data.reports] == [
+        ("a", "a", "One"),
+        ("a-2", "a", "Two"),
+        ("a-2-2", "a-2", "Three"),
+    ]
+    assert problems(data) == []

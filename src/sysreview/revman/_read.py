@@ -169,6 +169,7 @@ class _Reader:
         self.warnings: list[str] = []
         self.studies: dict[str, Study] = {}
         self.taken: set[str] = set()
+        self.report_ids: set[str] = set()
 
     def error(self, node: _Node, message: str, attribute: str | None = None) -> ParseError:
         return ParseError(message, path=str(self.path), line=node.line, field=attribute)
@@ -235,14 +236,20 @@ class _Reader:
                 study = Study(id=key, label=name, status=status, note=notes.get(rid))
                 self.studies[rid] = study
                 studies.append(study)
-                for number, reference in enumerate(node.all("REFERENCE"), start=1):
-                    reports.append(self._report(study, reference, number, year))
+                for reference in node.all("REFERENCE"):
+                    reports.append(self._report(study, reference, year))
         return studies, reports, exclusions
 
     def _unique(self, key: str) -> str:
         """Our id from RevMan's: unique even where two ids differ only in punctuation."""
         found = free_id(key, self.taken)
         self.taken.add(found)
+        return found
+
+    def _report_id(self, study: str) -> str:
+        """A report's id: the study's for its first, then study-2, study-3 ..."""
+        found = free_id(study, self.report_ids)
+        self.report_ids.add(found)
         return found
 
     def _year(self, node: _Node) -> int | None:
@@ -254,7 +261,7 @@ class _Reader:
             raise self.error(node, f"YEAR {text!r} is not a year", "YEAR")
         return int(match.group(0))
 
-    def _report(self, study: Study, node: _Node, number: int, year: int | None) -> Report:
+    def _report(self, study: Study, node: _Node, year: int | None) -> Report:
         title = node.child_text("TI") or None
         source = node.child_text("SO")
         authors = node.child_text("AU")
@@ -262,7 +269,7 @@ class _Reader:
         citation = ". ".join(p for p in (authors, title, source, report_year) if p) or study.label
         first = authors.split(",")[0].split()[0] if authors.strip() else None
         return Report(
-            id=f"{study.id}-{number}" if number > 1 else study.id,
+            id=self._report_id(study.id),
             study=study.id,
             citation=citation,
             first_author=first,
