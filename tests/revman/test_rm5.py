@@ -780,3 +780,24 @@ def test_report_ids_stay_unique_when_a_study_s_second_report_meets_another_study
         ("a-2-2", "a-2", "Three"),
     ]
     assert problems(data) == []
+
+
+def test_peto_odds_ratios_and_studies_without_events_travel_as_revman_has_them(
+    tmp_path: Path,
+) -> None:
+    data = fleiss()
+    rows = tuple(
+        replace(r, events_1=0, events_2=0) if r.id == "death-mrc1" else r for r in data.outcome_data
+    )
+    peto = replace(data.analyses[0], method="PETO")
+    data = replace(data, outcome_data=rows, analyses=(peto, data.analyses[1]))
+    written = revman.write_rm5(data, tmp_path / "peto.rm5")
+    dich, _ = _outcomes(written.text)
+    assert (dich.get("EFFECT_MEASURE"), dich.get("METHOD")) == ("PETO_OR", "PETO")
+    assert (dich.get("STUDIES"), dich.get("DF")) == ("7", "5")  # one study not estimable
+    mrc1 = next(d for d in dich.iter("DICH_DATA") if d.get("STUDY_ID") == "STD-MRC_x002d_1")
+    assert (mrc1.get("ESTIMABLE"), mrc1.get("EFFECT_SIZE"), mrc1.get("WEIGHT")) == ("NO", "", "0.0")
+    back = revman.read_rm5(tmp_path / "peto.rm5").data
+    death = next(a for a in back.analyses if a.method == "PETO")
+    assert (death.measure, death.model) == ("OR", "fixed")
+    assert problems(back) == []

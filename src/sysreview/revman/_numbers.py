@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .. import grade
 from ..errors import DataError
 from ..model import Analysis, Comparison, OutcomeData, ReviewData, Study
-from ._vocab import CONTINUOUS_MEASURES, DICHOTOMOUS_MEASURES, METHODS, graph_labels
+from ._vocab import CONTINUOUS_MEASURES, DICHOTOMOUS_MEASURES, METHODS, PETO_OR, graph_labels
 
 _Z95 = 1.959963984540054
 
@@ -94,7 +94,7 @@ class OutcomeNumbers:
 
     @property
     def ratio(self) -> bool:
-        return self.measure in ("RR", "OR", "PETO_OR")
+        return self.measure in ("RR", "OR", PETO_OR)
 
     def total(self, name: str) -> float:
         """The sum of a study value (``n_1``, ``events_2`` ...) over the studies."""
@@ -224,7 +224,7 @@ def _outcome(
         number=number,
         name=name,
         dichotomous=dichotomous,
-        measure=measures[analysis.measure],
+        measure=PETO_OR if method == "PETO" else measures[analysis.measure],
         method=method if dichotomous else "IV",
         random=analysis.model == "random",
         effect=res.back(res.estimate),

@@ -45,6 +45,7 @@ from ._vocab import (
     CAUTION,
     CONTINUOUS_MEASURES,
     DICHOTOMOUS_MEASURES,
+    PETO_OR,
     ROB_JUDGEMENTS,
     decode_id,
     direction_from_labels,
@@ -432,14 +433,17 @@ class _Reader:
         aid = _slug(self._required(node, "ID"))
         measures = DICHOTOMOUS_MEASURES if dichotomous else CONTINUOUS_MEASURES
         theirs = self._required(node, "EFFECT_MEASURE")
+        method = node.attrs.get("METHOD") if dichotomous else None
+        if dichotomous and theirs == PETO_OR:
+            theirs, method = "OR", "PETO"
         ours = {v: k for k, v in measures.items()}.get(theirs)
         if ours is None:
+            known = [*measures.values(), *([PETO_OR] if dichotomous else [])]
             raise self.error(
                 node,
-                f"EFFECT_MEASURE {theirs!r} is not one of {', '.join(measures.values())}",
+                f"EFFECT_MEASURE {theirs!r} is not one of {', '.join(known)}",
                 "EFFECT_MEASURE",
             )
-        method = node.attrs.get("METHOD") if dichotomous else None
         random = node.attrs.get("RANDOM") == "YES"
         data: list[OutcomeData] = []
         tag = "DICH_DATA" if dichotomous else "CONT_DATA"

@@ -15,7 +15,9 @@ from ..appraisal import rob1
 from ..model import Direction, RobJudgement
 
 #: RevMan 5's measures by data type, ours -> its
-DICHOTOMOUS_MEASURES = {"RR": "RR", "OR": "OR", "RD": "RD", "PETO": "PETO_OR"}
+DICHOTOMOUS_MEASURES = {"RR": "RR", "OR": "OR", "RD": "RD"}
+#: Peto's odds ratio: our measure OR pooled by method PETO, RevMan's own measure
+PETO_OR = "PETO_OR"
 CONTINUOUS_MEASURES = {"MD": "MD", "SMD": "SMD"}
 #: pooling methods RevMan 5 names (everything else is inverse variance)
 METHODS = ("MH", "PETO")
