@@ -801,3 +801,23 @@ def test_peto_odds_ratios_and_studies_without_events_travel_as_revman_has_them(
     death = next(a for a in back.analyses if a.method == "PETO")
     assert (death.measure, death.model) == ("OR", "fixed")
     assert problems(back) == []
+
+
+def test_a_row_revman_holds_no_numbers_for_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    analyses = """<ANALYSES_AND_DATA><COMPARISON ID="CMP-001"><NAME>Drug versus placebo</NAME>
+<CONT_OUTCOME EFFECT_MEASURE="MD" ID="CMP-001.01"><NAME>Pain</NAME>
+<CONT_DATA ESTIMABLE="NO" MEAN_1="" SD_1="" TOTAL_1="20" MEAN_2="" SD_2="" TOTAL_2="20"
+ STUDY_ID="STD-Berg_x0020_2003"/>
+<CONT_DATA MEAN_1="3.5" SD_1="1.2" TOTAL_1="25" MEAN_2="4.1" SD_2="1.3" TOTAL_2="24"
+ STUDY_ID="STD-M_x00fc_ller_x0020_2001"/>
+</CONT_OUTCOME></COMPARISON></ANALYSES_AND_DATA>"""
+    path = tmp_path / "empty.rm5"
+    path.write_text(_rm5(STUDIES_50 + analyses), encoding="utf-8")
+    read = revman.read_rm5(path)
+    assert [(r.study, r.mean_1, r.n_1) for r in read.data.outcome_data] == [
+        ("muller-2001", 3.5, 25)
+    ]
+    assert type(read.data.outcome_data[0].n_1) is int
+    assert any("Berg 2003's row is not estimable and lacks numbers" in w for w in read.warnings)
+    assert read.data.analyses[0].studies == ("muller-2001",)
+    assert problems(read.data) == []

@@ -455,7 +455,9 @@ class _Reader:
             for study_node in holder.all(tag):
                 study = self._study(study_node)
                 if study is not None:
-                    data.append(self._data(aid, comparison, study, study_node, dichotomous, group))
+                    row = self._data(aid, comparison, study, study_node, dichotomous, group)
+                    if row is not None:
+                        data.append(row)
         reported = PooledResult(
             estimate=self._float(node, "EFFECT_SIZE"),
             ci_lb=self._float(node, "CI_START"),
@@ -491,8 +493,10 @@ class _Reader:
         node: _Node,
         dichotomous: bool,
         group: str | None,
-    ) -> OutcomeData:
-        values: dict[str, float | None]
+    ) -> OutcomeData | None:
+        """The row, or None (with a warning) for a row RevMan marks not estimable
+        and holds no numbers for."""
+        values: dict[str, float | int | None]
         if dichotomous:
             values = {
                 "events_1": self._float(node, "EVENTS_1", required=True),
@@ -509,11 +513,20 @@ class _Reader:
                 "sd_2": self._float(node, "SD_2", required=True),
                 "n_2": self._float(node, "TOTAL_2", required=True),
             }
+        if None in values.values():  # only where ESTIMABLE="NO": _float requires them else
+            self.warnings.append(
+                f"{self.path}:{node.line}: {study.label}'s row is not estimable and lacks "
+                "numbers; it was not read"
+            )
+            return None
         for key in ("events_1", "events_2", "n_1", "n_2"):
             value = values.get(key)
-            if value is not None and not value.is_integer():
+            if value is None:
+                continue
+            if not float(value).is_integer():
                 attribute = key.upper().replace("N_", "TOTAL_")
                 raise self.error(node, f"{attribute} {value:g} is not a whole number", attribute)
+            values[key] = int(value)
         suffix = f"-{_slug(group)}" if group else ""
         return OutcomeData(
             id=f"{analysis}-{study.id}{suffix}",
