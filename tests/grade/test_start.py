@@ -68,6 +68,11 @@ def test_a_norwegian_review_names_the_table_in_norwegian() -> None:
     assert data.sof_tables[0].title == "Treatment sammenlignet med Control"
 
 
+def test_an_analysis_named_twice_gets_one_assessment() -> None:
+    _, made = grade.start(fleiss(), ["death", "death"])
+    assert [a.id for a in made] == ["death"]
+
+
 def test_an_unknown_analysis_is_named() -> None:
     with pytest.raises(DataError, match="no analysis 'nope' in this review"):
         grade.start(fleiss(), ["death", "nope"])

@@ -42,7 +42,7 @@ def start(
             hint=f"known: {', '.join(list(known)[:8])}{' …' if len(known) > 8 else ''}",
         )
     assessed = {a.analysis for a in data.certainty if a.analysis}
-    chosen = [known[a] for a in analyses] if analyses else list(data.analyses)
+    chosen = [known[a] for a in dict.fromkeys(analyses)] if analyses else list(data.analyses)
     made: list[CertaintyAssessment] = []
     tables = list(data.sof_tables)
     taken = {a.id for a in data.certainty}
