@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from sysreview import Review
@@ -104,3 +105,21 @@ def test_the_example_s_tables_show_narrative_rows_in_words(
     assert "RR 1.01 (0.70 to 1.48)" in page
     assert "Ingen forskjell mellom gruppene i smertenivå" in page
     assert "no assessment yet" not in page  # every analysis of the example is assessed
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_report_is_rebuilt_for_download(review_dir: Path, example_bundle: Path) -> None:
+    with Review.open(review_dir) as review:
+        review.load(example_bundle, replace=True)
+        title = review.data().review.title
+    ann = _client(review_dir)
+    assert '<a href="/report/report-nb.docx" download>Word</a>' in ann.get("/grade").text
+    html = ann.get("/report/report-nb.html")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert title in html.text
+    word = ann.get("/report/summary-en.docx")
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+    assert word.headers["content-disposition"] == 'attachment; filename="summary-en.docx"'
+    assert ann.get("/report/report-en.pdf").status_code == 404
+    anonymous = TestClient(create_app(review_dir))
+    assert anonymous.get("/report/report-en.html", follow_redirects=False).status_code == 303

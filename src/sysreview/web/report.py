@@ -1,0 +1,48 @@
+"""The report and the plain-language summary, rebuilt from the review's data when a
+team member asks for them: ``/report/report-en.html``, ``/report/summary-nb.docx`` ...
+(HTML is self-contained; Word embeds its figures)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ..review import Review
+
+NAME = re.compile(r"(report|summary)-(en|nb)\.(html|docx)")
+MEDIA = {
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def router(review: Review, *, signed_in: Callable[[Request], str | None]) -> APIRouter:
+    """The download routes over ``review``."""
+    routes = APIRouter()
+
+    @routes.get("/report/{name}", response_model=None)
+    def download(request: Request, name: str) -> Response:
+        if signed_in(request) is None:
+            return RedirectResponse("/signin", status_code=303)
+        found = NAME.fullmatch(name)
+        if found is None:
+            return Response(
+                f"no report {name!r}: report-en.html, summary-nb.docx ...",
+                status_code=404,
+                media_type="text/plain",
+            )
+        kind, lang, fmt = found.groups()
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = review.write_report(
+                tmp, langs=(lang,), formats=(fmt,), summary=kind == "summary"
+            )
+            body = next(p for p in paths if Path(p).name == name).read_bytes()
+        disposition = "inline" if fmt == "html" else f'attachment; filename="{name}"'
+        return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
+
+    return routes
