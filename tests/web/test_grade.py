@@ -80,6 +80,14 @@ def test_from_analyses_to_a_judged_summary_of_findings(review_dir: Path) -> None
     assert "death: Risk of bias serious by ann; certainty high → moderate." in page
     assert 'data-testid="certainty-death">⨁⨁⨁◯ Moderate <sup>1</sup>' in page
     assert '<li value="1">Unclear allocation concealment in most trials</li>' in page
+    changes = re.search(r'data-testid="changes-death">(.*?)</details>', page, re.S)
+    assert changes is not None
+    assert re.search(
+        r"<li>\d{4}-\d\d-\d\d \d\d:\d\d UTC · ann: Risk of bias serious — "
+        r"Unclear allocation concealment in most trials</li>",
+        changes.group(1),
+    )
+    assert 'data-testid="changes-mh"' not in page  # no judgement made there yet
     with Review.open(review_dir) as review:
         data = review.data()
     assert {a.id: a.certainty for a in data.certainty} == {"death": "moderate", "mh": "high"}

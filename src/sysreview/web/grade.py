@@ -69,6 +69,8 @@ class AssessmentView:
     symbols: str
     design: str
     domains: tuple[DomainView, ...]
+    #: the reviewers' judgements, newest first: (who, when, domain, level, footnote)
+    changes: tuple[tuple[str, str, str, str, str], ...] = ()
 
 
 def router(
@@ -197,7 +199,19 @@ def _view(
                 refused=mine[2] if mine is not None else None,
             )
         )
+    changes = tuple(
+        (
+            j.author or "",
+            (j.decided_at or "")[:16].replace("T", " "),
+            DOMAIN_NAMES.get(j.domain, j.domain),
+            LEVEL_NAMES.get(j.level, j.level),
+            j.reason or "",
+        )
+        for j in reversed(grade.history(data, assessment.id))
+        if j.source == "reviewer"
+    )
     return AssessmentView(
+        changes=changes,
         id=assessment.id,
         label=label,
         certainty=assessment.certainty,
