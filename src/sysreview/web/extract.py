@@ -5,7 +5,6 @@ side for a lead to settle.  Every rule is the facade's (:meth:`Review.extract`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,8 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from .. import extraction
 from ..errors import EntryError, SysreviewError
 from ..review import Review
-
-PageFn = Callable[..., HTMLResponse]
+from ._page import MessageFn, PageFn, SignedInFn
 
 #: the arm-level rows of the form: statistic -> its label
 ARM_ROWS = (
@@ -42,8 +40,8 @@ def router(
     review: Review,
     *,
     page: PageFn,
-    signed_in: Callable[[Request], str | None],
-    message: Callable[[SysreviewError], str],
+    signed_in: SignedInFn,
+    message: MessageFn,
 ) -> APIRouter:
     """The extraction routes over ``review``, rendered with the app's ``page``."""
     routes = APIRouter()

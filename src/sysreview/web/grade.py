@@ -22,8 +22,7 @@ from .. import grade
 from ..errors import SysreviewError
 from ..model import CertaintyAssessment, ReviewData
 from ..review import Review
-
-PageFn = Callable[..., HTMLResponse]
+from ._page import MessageFn, PageFn, SignedInFn
 
 DOMAIN_NAMES = {
     "risk_of_bias": "Risk of bias",
@@ -77,8 +76,8 @@ def router(
     review: Review,
     *,
     page: PageFn,
-    signed_in: Callable[[Request], str | None],
-    message: Callable[[SysreviewError], str],
+    signed_in: SignedInFn,
+    message: MessageFn,
 ) -> APIRouter:
     """The GRADE routes over ``review``, rendered with the app's ``page``."""
     routes = APIRouter()

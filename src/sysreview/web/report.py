@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..review import Review
+from ._page import SignedInFn
 
 NAME = re.compile(r"(report|summary)-(en|nb)\.(html|docx)")
 MEDIA = {
@@ -21,7 +21,7 @@ MEDIA = {
 }
 
 
-def router(review: Review, *, signed_in: Callable[[Request], str | None]) -> APIRouter:
+def router(review: Review, *, signed_in: SignedInFn) -> APIRouter:
     """The download routes over ``review``."""
     routes = APIRouter()
 

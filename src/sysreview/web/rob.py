@@ -16,7 +16,6 @@ page (409) with the message beside that domain and what the reviewer typed in it
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -28,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from ..appraisal import amstar2, rob2, tools
 from ..errors import SysreviewError
 from ..review import Review
+from ._page import MessageFn, PageFn, SignedInFn
 
 ANSWER = "q_"  # a RoB 2 answer's form field: q_1.1, q_2.3 ...
 ANSWER_NAMES = {
@@ -38,8 +38,6 @@ ANSWER_NAMES = {
     "NI": "No information",
     "NA": "Not applicable",
 }
-
-PageFn = Callable[..., HTMLResponse]
 
 
 class RobForm(BaseModel):
@@ -116,8 +114,8 @@ def router(
     review: Review,
     *,
     page: PageFn,
-    signed_in: Callable[[Request], str | None],
-    message: Callable[[SysreviewError], str],
+    signed_in: SignedInFn,
+    message: MessageFn,
 ) -> APIRouter:
     """The risk-of-bias routes over ``review``, rendered with the app's ``page``."""
     routes = APIRouter()

@@ -6,7 +6,6 @@ already has; linked reports can be unlinked.  Each study's page edits its descri
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -17,8 +16,7 @@ from pydantic import BaseModel
 from .. import extraction, screening
 from ..errors import SysreviewError
 from ..review import Review
-
-PageFn = Callable[..., HTMLResponse]
+from ._page import MessageFn, PageFn, SignedInFn
 
 
 class LinkForm(BaseModel):
@@ -37,8 +35,8 @@ def router(
     review: Review,
     *,
     page: PageFn,
-    signed_in: Callable[[Request], str | None],
-    message: Callable[[SysreviewError], str],
+    signed_in: SignedInFn,
+    message: MessageFn,
 ) -> APIRouter:
     """The studies routes over ``review``, rendered with the app's ``page``."""
     routes = APIRouter()
