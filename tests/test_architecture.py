@@ -50,8 +50,9 @@ PURE = {"model", "errors", "_fields"}
 RULES = {
     "model": set(),
     "_fields": {"errors"},
-    # ... and whether RoB 2's answers fit the judgement (appraisal's algorithms)
-    "integrity": {"model", "appraisal", "extraction"},
+    # ... and whether RoB 2's answers fit the judgement (appraisal's algorithms), and
+    # whether a full text's fields fit its retrieval state (screening's rules)
+    "integrity": {"model", "appraisal", "extraction", "screening"},
     "prisma": {"model"},
     # who may act on a review: pure rules over the model's accounts
     "accounts": {"errors", "model"},

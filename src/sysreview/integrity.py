@@ -1,6 +1,7 @@
 """Whole-review integrity: unique identifiers, references that point somewhere,
 risk-of-bias judgements that fit their tool's signalling answers, appraisal answers
-their tool's items take, and outcome data whose values can all be right.
+their tool's items take, outcome data whose values can all be right, and one full
+text per record, either held (with its file's hash) or not retrieved (with why).
 
 Pure functions over ``ReviewData``; the bundle reader turns their findings into
 errors naming file and line, and the facade runs them before anything is stored.
@@ -17,11 +18,13 @@ from .extraction import consistency_problems
 from .model import (
     REFERENCES,
     Extraction,
+    FullText,
     OutcomeData,
     ReviewAppraisal,
     ReviewData,
     RobAssessment,
 )
+from .screening._fulltext import problem as fulltext_problem
 
 #: Where each kind of object lives in ``ReviewData``: collection path -> class name.
 #: ``a.b`` is a nested collection (``protocol.outcomes``); ``a[].b`` one inside each
@@ -33,6 +36,7 @@ COLLECTIONS: tuple[str, ...] = (
     "searches",
     "records",
     "decisions",
+    "fulltexts",
     "duplicate_pairs",
     "studies",
     "reports",
@@ -112,6 +116,7 @@ def problems(data: ReviewData) -> list[Problem]:
         where = Located("protocol", 0, data.protocol)
         message = f"AMSTAR 2 has items 1 to 16, not {', '.join(map(str, wrong_items))}"
         found.append(Problem(where, "amstar2_critical", message))
+    with_fulltext: set[str] = set()
     for item in iter_objects(data):
         if isinstance(item.obj, RobAssessment | ReviewAppraisal):
             wrong = rob_problem(item.obj)
@@ -119,4 +124,12 @@ def problems(data: ReviewData) -> list[Problem]:
                 found.append(Problem(item, *wrong))
         elif isinstance(item.obj, OutcomeData | Extraction):
             found += [Problem(item, f, m) for f, m in consistency_problems(item.obj)]
+        elif isinstance(item.obj, FullText):
+            wrong = fulltext_problem(item.obj)
+            if wrong is not None:
+                found.append(Problem(item, *wrong))
+            if item.obj.record in with_fulltext:
+                message = f"a second full text for record {item.obj.record!r}"
+                found.append(Problem(item, "record", message))
+            with_fulltext.add(item.obj.record)
     return found

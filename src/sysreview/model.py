@@ -34,6 +34,9 @@ Priority = Literal["primary", "secondary"]
 SearchSource = Literal["database", "other"]
 Stage = Literal["title_abstract", "full_text"]
 Verdict = Literal["include", "exclude", "maybe"]
+#: where a record sent on to full text stands in retrieval: its full text is held, or
+#: the team could not get it (PRISMA 2020's "reports not retrieved")
+Retrieval = Literal["retrieved", "not_retrieved"]
 PairStatus = Literal["duplicate", "uncertain", "distinct"]
 StudyStatus = Literal["included", "excluded", "awaiting", "ongoing"]
 RobJudgement = Literal[
@@ -282,6 +285,28 @@ class Decision:
     decided_at: str | None = None
     ranking: str | None = None
     ranked_first_by: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class FullText:
+    """The full text of a record sent on to full-text screening, or why there is none.
+
+    One per record (a group's root, as decisions are).  ``retrieved``: the file's
+    name as it was added, its media type, size and SHA-256; the bytes are kept by
+    the store (and a bundle's ``fulltexts/`` folder) under that hash, outside the
+    review's rows.  ``not_retrieved``: ``reason`` says why (PRISMA 2020's "reports not
+    retrieved", as Covidence's "mark as unavailable").
+    """
+
+    record: str
+    status: Retrieval = "retrieved"
+    file_name: str | None = None
+    media_type: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    reason: str | None = None
+    by: str | None = None
+    at: str | None = None
 
 
 # --- studies, reports and their appraisal ---------------------------------------
@@ -710,6 +735,10 @@ class PrismaCounts:
     duplicates_removed: int | None = None
     screened: int | None = None
     excluded_screening: int | None = None
+    #: reports sought for retrieval (the records screening sent on) and those not
+    #: retrieved (PRISMA 2020); ``None`` in recorded counts whose source does not say
+    reports_sought: int | None = None
+    reports_not_retrieved: int | None = None
     fulltext_assessed: int | None = None
     fulltext_excluded: int | None = None
     studies_included: int | None = None
@@ -752,6 +781,7 @@ class ReviewData:
     searches: tuple[Search, ...] = ()
     records: tuple[Record, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    fulltexts: tuple[FullText, ...] = ()
     duplicate_pairs: tuple[DuplicatePair, ...] = ()
     prisma: PrismaCounts | None = None
     studies: tuple[Study, ...] = ()
@@ -793,6 +823,7 @@ REFERENCES: dict[tuple[type, str], type] = {
     (Record, "search"): Search,
     (Record, "duplicate_of"): Record,
     (Decision, "record"): Record,
+    (FullText, "record"): Record,
     (DuplicatePair, "a"): Record,
     (DuplicatePair, "b"): Record,
     (Study, "comparisons"): Comparison,

@@ -133,6 +133,7 @@ def derive(data: ReviewData) -> PrismaCounts:
     ft_final, ft_reasons, _ = _final(data, "full_text")
     to_full_text = [r for r in roots if ta_final.get(r) in ("include", "maybe")]
     ft_excluded = [r for r in to_full_text if ft_final.get(r) == "exclude"]
+    unavailable = {f.record for f in data.fulltexts if f.status == "not_retrieved"}
     return PrismaCounts(
         basis="derived",
         identified_databases=identified["database"],
@@ -140,6 +141,8 @@ def derive(data: ReviewData) -> PrismaCounts:
         duplicates_removed=len(data.records) - len(roots),
         screened=len(roots),
         excluded_screening=sum(1 for r in roots if ta_final.get(r) == "exclude"),
+        reports_sought=len(to_full_text),
+        reports_not_retrieved=sum(1 for r in to_full_text if r in unavailable),
         fulltext_assessed=sum(1 for r in to_full_text if ft_final.get(r) in ("include", "exclude")),
         fulltext_excluded=len(ft_excluded),
         studies_included=sum(1 for s in data.studies if s.status == "included"),
@@ -198,15 +201,35 @@ def check(prisma: PrismaCounts, data: ReviewData | None = None) -> list[Finding]
         "duplicates_removed",
         "screened",
     )
-    expect(
-        "screening",
-        "records screened minus records excluded should equal full texts assessed",
-        _minus(p.screened, p.excluded_screening),
-        p.fulltext_assessed,
-        "screened",
-        "excluded_screening",
-        "fulltext_assessed",
-    )
+    if p.reports_sought is None:
+        expect(
+            "screening",
+            "records screened minus records excluded should equal full texts assessed",
+            _minus(p.screened, p.excluded_screening),
+            p.fulltext_assessed,
+            "screened",
+            "excluded_screening",
+            "fulltext_assessed",
+        )
+    else:
+        expect(
+            "screening",
+            "records screened minus records excluded should equal reports sought for retrieval",
+            _minus(p.screened, p.excluded_screening),
+            p.reports_sought,
+            "screened",
+            "excluded_screening",
+            "reports_sought",
+        )
+        expect(
+            "retrieval",
+            "reports sought minus reports not retrieved should equal full texts assessed",
+            _minus(p.reports_sought, p.reports_not_retrieved or 0),
+            p.fulltext_assessed,
+            "reports_sought",
+            "reports_not_retrieved",
+            "fulltext_assessed",
+        )
     included_reports = _sum(p.reports_included, p.systematic_reviews_included or 0)
     expect(
         "full_text",

@@ -12,7 +12,7 @@ import dataclasses
 import datetime
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -27,7 +27,7 @@ from .appraisal import amstar2
 from .appraisal import workflow as appraisal_workflow
 from .appraisal.amstar2 import Rating
 from .appraisal.workflow import RobPosition
-from .bundle import read_bundle, write_bundle
+from .bundle import read_bundle, read_bundle_files, write_bundle
 from .errors import (
     DataError,
     EntryError,
@@ -45,6 +45,7 @@ from .model import (
     Decision,
     DuplicatePair,
     Extraction,
+    FullText,
     OutcomeData,
     PrismaCounts,
     Record,
@@ -59,6 +60,7 @@ from .model import (
     free_id,
 )
 from .prisma import Finding, StageTotals
+from .screening import _fulltext as fulltext
 from .screening import _studies as linking
 from .screening import _workflow as workflow
 from .store import Store, sqlite_url
@@ -138,6 +140,8 @@ class Status:
             "duplicates_removed": p.duplicates_removed,
             "records_screened": p.screened,
             "records_excluded": p.excluded_screening,
+            "reports_sought": p.reports_sought,
+            "reports_not_retrieved": p.reports_not_retrieved,
             "fulltexts_assessed": p.fulltext_assessed,
             "fulltexts_excluded": p.fulltext_excluded,
             "studies": p.studies_included,
@@ -245,7 +249,7 @@ class Review:
         than ``init`` put in it.
         """
         data = read_bundle(bundle)
-        self._load(data, replace, "the bundle")
+        self._load(data, replace, "the bundle", read_bundle_files(bundle, data))
         return data
 
     def import_revman(self, path: str | Path, *, replace: bool = False) -> revman.Rm5Review:
@@ -273,22 +277,34 @@ class Review:
         Path(path).write_text(written.text, encoding="utf-8")
         return written
 
-    def _load(self, data: ReviewData, replace: bool, source: str) -> None:
+    def _load(
+        self,
+        data: ReviewData,
+        replace: bool,
+        source: str,
+        files: Mapping[str, bytes] | None = None,
+    ) -> None:
         if not replace and _has_content(self.data()):
             raise DataError(
                 f"the review in {self.root} already holds data",
                 hint=f"pass --replace to overwrite it with {source}",
             )
-        self.save(data)
+        self.save(data, files)
 
-    def save(self, data: ReviewData) -> None:
-        """Store ``data`` as the whole review (checked first; all or nothing)."""
+    def save(self, data: ReviewData, files: Mapping[str, bytes] | None = None) -> None:
+        """Store ``data`` as the whole review, with its full texts' ``files`` (bytes by
+        SHA-256), checked first; all or nothing."""
         self._wrote()
-        self.store.replace(_checked(data))
+        self.store.replace(_checked(data), files)
 
-    def update(self, change: Callable[[ReviewData], tuple[ReviewData, T]]) -> T:
+    def update(
+        self,
+        change: Callable[[ReviewData], tuple[ReviewData, T]],
+        files: Mapping[str, bytes] | None = None,
+    ) -> T:
         """Read, change and store the review in one transaction that nobody else's
-        write can slip into; ``change`` returns the new data and what to report."""
+        write can slip into; ``change`` returns the new data and what to report, and
+        ``files`` are full texts' bytes (by SHA-256) stored in the same transaction."""
         out: list[T] = []
 
         def apply(data: ReviewData) -> ReviewData:
@@ -297,7 +313,7 @@ class Review:
             return _checked(changed)
 
         self._wrote()
-        self.store.update(apply)
+        self.store.update(apply, files=files)
         return out[0]
 
     def import_search(
@@ -495,6 +511,74 @@ class Review:
 
     def agreement(self, stage: str = "title_abstract") -> workflow.StageAgreement:
         return workflow.agreement(self.data(), stage)  # type: ignore[arg-type]
+
+    # --- full texts ------------------------------------------------------------------
+
+    def retrieval(self) -> list[fulltext.Position]:
+        """Every record sent on to full text: its full text held, not retrieved (why),
+        or still awaited; and whether its full-text verdict stands."""
+        return fulltext.positions(self.data())
+
+    def attach_fulltexts(
+        self, files: Sequence[tuple[str, bytes, str]], *, by: str
+    ) -> list[FullText]:
+        """Hold each ``(record, bytes, file name)`` as that record's full text (one
+        replaces the file or the not-retrieved mark it had), all in one transaction."""
+        self._permit(by)
+
+        def change(data: ReviewData) -> tuple[ReviewData, list[FullText]]:
+            added = []
+            for record, content, name in files:
+                data, held = fulltext.attach(data, record, content, name, by=by, at=_now())
+                added.append(held)
+            return data, added
+
+        return self.update(change, files={fulltext.digest(c): c for _, c, _ in files})
+
+    def attach_fulltext(self, record: str, path: str | Path, *, by: str) -> FullText:
+        """Hold the file at ``path`` as the full text of ``record`` (one transaction)."""
+        return self.attach_fulltexts([(record, _read_bytes(path), Path(path).name)], by=by)[0]
+
+    def fulltext_not_retrieved(self, record: str, reason: str, *, by: str) -> FullText:
+        """Record that the full text of ``record`` could not be retrieved, and why
+        (PRISMA's "reports not retrieved"); a file held for it is let go."""
+        self._permit(by)
+        return self.update(
+            lambda data: fulltext.mark_not_retrieved(data, record, reason, by=by, at=_now())
+        )
+
+    def remove_fulltext(self, record: str, *, by: str) -> FullText:
+        """Forget the full text of ``record``, or the mark that it was not retrieved."""
+        self._permit(by)
+        return self.update(lambda data: fulltext.remove(data, record))
+
+    def fulltext(self, record: str) -> tuple[FullText, bytes]:
+        """The full text held for ``record`` and its bytes."""
+        found = next((f for f in self.data().fulltexts if f.record == record), None)
+        if found is None or found.sha256 is None:
+            why = "is marked not retrieved" if found is not None else "has no full text"
+            raise WorkflowError(f"record {record!r} {why}")
+        return found, self._file(found)
+
+    def match_fulltexts(self, paths: Sequence[str | Path]) -> list[tuple[Path, str | None]]:
+        """Which record each file is the full text of, by its name: the record's id,
+        its DOI (``/`` written ``_``) or its PMID; None where no record sought matches."""
+        data = self.data()
+        sought = {p.record for p in fulltext.positions(data)}
+        names: dict[str, str] = {}
+        for record in data.records:
+            if record.id not in sought:
+                continue
+            for key in (record.id, record.doi, record.pmid):
+                if key:
+                    names.setdefault(key.lower().replace("/", "_"), record.id)
+        return [(Path(p), names.get(Path(p).stem.lower())) for p in paths]
+
+    def _file(self, held: FullText) -> bytes:
+        content = self.store.file(held.sha256 or "")
+        if content is None:
+            raise DataError(f"the file of the full text of {held.record!r} is not in the store")
+        return content
 
     # --- risk of bias ----------------------------------------------------------------
 
@@ -911,8 +995,9 @@ class Review:
         return changed[0]
 
     def export(self, directory: str | Path) -> list[Path]:
-        """Write the review as a bundle into ``directory``."""
-        return write_bundle(self.data(), directory)
+        """Write the review as a bundle into ``directory``, full texts' files too."""
+        data = self.data()
+        return write_bundle(data, directory, {f.sha256 or "": self._file(f) for f in _held(data)})
 
     def status(self) -> Status:
         data = self.data()
@@ -971,6 +1056,17 @@ class Review:
 
 EMBEDDING_MODEL = "sysreview-minilm"
 """The screening model that ranks once every record has its embedding."""
+
+
+def _held(data: ReviewData) -> list[FullText]:
+    return [f for f in data.fulltexts if f.sha256 is not None]
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read the file: {exc.strerror}", path=Path(path)) from None
 
 
 def _record_texts(data: ReviewData) -> list[str]:

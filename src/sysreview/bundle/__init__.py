@@ -1,15 +1,18 @@
 """The plain-text bundle: a review as YAML and CSV files (see docs/bundle.md).
 
-``read_bundle(dir) -> ReviewData`` and ``write_bundle(data, dir)``.  Reading is
-strict and names the file, line and field of the first problem; writing is
-canonical, so bundle -> database -> bundle reproduces every byte.
+``read_bundle(dir) -> ReviewData`` and ``write_bundle(data, dir, files)``; the full
+texts' files (``fulltexts/``, by SHA-256) are read with ``read_bundle_files``.
+Reading is strict and names the file, line and field of the first problem; writing
+is canonical, so bundle -> database -> bundle reproduces every byte.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Literal
 
 from .. import model
@@ -18,7 +21,15 @@ from ..errors import DanglingReference, ParseError
 from ..integrity import Located, problems
 from . import _csv, _yaml
 
-__all__ = ["BUNDLE_FORMAT", "FILES", "read_bundle", "write_bundle"]
+__all__ = [
+    "BUNDLE_FORMAT",
+    "FILES",
+    "FULLTEXT_DIR",
+    "read_bundle",
+    "read_bundle_files",
+    "stored_name",
+    "write_bundle",
+]
 
 BUNDLE_FORMAT = 1
 _FORMAT_KEY = "sysreview_bundle"
@@ -41,6 +52,7 @@ FILES: tuple[BundleFile, ...] = (
     BundleFile("prisma.yaml", "prisma", model.PrismaCounts, "yaml-map"),
     BundleFile("records.csv", "records", model.Record, "csv"),
     BundleFile("decisions.csv", "decisions", model.Decision, "csv"),
+    BundleFile("fulltexts.csv", "fulltexts", model.FullText, "csv"),
     BundleFile("duplicates.csv", "duplicate_pairs", model.DuplicatePair, "csv"),
     BundleFile("studies.yaml", "studies", model.Study, "yaml-list"),
     BundleFile("reports.yaml", "reports", model.Report, "yaml-list"),
@@ -59,6 +71,22 @@ FILES: tuple[BundleFile, ...] = (
     BundleFile("trends.yaml", "trends", model.TrendRow, "yaml-list"),
     BundleFile("notes.yaml", "notes", model.Note, "yaml-list"),
 )
+
+#: the folder of the full texts' files, each named by :func:`stored_name`
+FULLTEXT_DIR = "fulltexts"
+
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
+_STORED = re.compile(r"[0-9a-f]{64}(\.[a-z0-9]{1,8})?")
+
+
+def stored_name(fulltext: model.FullText) -> str:
+    """A full text's file name in ``fulltexts/``: its SHA-256, with the suffix of the
+    name it was added under (``.pdf``) where that is a plain one."""
+    if fulltext.sha256 is None:
+        raise ValueError(f"the full text of {fulltext.record!r} has no file")
+    suffix = PurePath(fulltext.file_name or "").suffix.lower()
+    return fulltext.sha256 + (suffix if _SUFFIX.fullmatch(suffix) else "")
+
 
 # Which file holds each collection that integrity checks walk.
 _FILE_OF_COLLECTION = {f.attr: f.name for f in FILES} | {
@@ -88,14 +116,32 @@ def render_bundle(data: model.ReviewData) -> dict[str, str]:
     return out
 
 
-def write_bundle(data: model.ReviewData, directory: str | Path) -> list[Path]:
-    """Write every bundle file into ``directory`` (created if needed)."""
+def write_bundle(
+    data: model.ReviewData, directory: str | Path, files: Mapping[str, bytes] | None = None
+) -> list[Path]:
+    """Write every bundle file into ``directory`` (created if needed), and each full
+    text's file from ``files`` (bytes by SHA-256) into its ``fulltexts/`` folder,
+    removing files there that no full text names any more."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in render_bundle(data).items():
         path = target / name
         path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+    held = {stored_name(f): f for f in data.fulltexts if f.sha256 is not None}
+    folder = target / FULLTEXT_DIR
+    if folder.is_dir():
+        for stale in folder.iterdir():
+            if stale.is_file() and stale.name not in held and _STORED.fullmatch(stale.name):
+                stale.unlink()
+    for name, fulltext in sorted(held.items()):
+        content = (files or {}).get(fulltext.sha256 or "")
+        if content is None:
+            raise ValueError(f"no bytes given for the full text of {fulltext.record!r}")
+        folder.mkdir(exist_ok=True)
+        path = folder / name
+        path.write_bytes(content)
         written.append(path)
     return written
 
@@ -137,6 +183,44 @@ def read_bundle(directory: str | Path) -> model.ReviewData:
     data = model.ReviewData(**values)
     _check_integrity(data, root, lines)
     return data
+
+
+def read_bundle_files(directory: str | Path, data: model.ReviewData) -> dict[str, bytes]:
+    """The files of ``data``'s full texts from the bundle's ``fulltexts/`` folder, by
+    SHA-256; a missing or changed file raises ParseError naming it and the line of
+    ``fulltexts.csv`` that names it."""
+    root = Path(directory)
+    out: dict[str, bytes] = {}
+    for index, fulltext in enumerate(data.fulltexts):
+        if fulltext.sha256 is None:
+            continue
+        path = root / FULLTEXT_DIR / stored_name(fulltext)
+        line = _csv_line(root / "fulltexts.csv", index)
+        if not path.is_file():
+            raise ParseError(
+                f"the full text of {fulltext.record!r} is missing: no {FULLTEXT_DIR}/{path.name}",
+                path=root / "fulltexts.csv",
+                line=line,
+                field="sha256",
+                hint=f"put the file at {path}, or remove the line",
+            )
+        content = path.read_bytes()
+        if hashlib.sha256(content).hexdigest() != fulltext.sha256:
+            raise ParseError(
+                f"{FULLTEXT_DIR}/{path.name} does not have the SHA-256 its line gives "
+                "(changed or damaged)",
+                path=root / "fulltexts.csv",
+                line=line,
+                field="sha256",
+                hint="restore the file, or add it again to the review",
+            )
+        out[fulltext.sha256] = content
+    return out
+
+
+def _csv_line(path: Path, index: int) -> int | None:
+    rows = list(_csv.load(model.FullText, path)) if path.is_file() else []
+    return rows[index][0] if index < len(rows) else None
 
 
 def _read_file(spec: BundleFile, path: Path, lines: _Lines) -> Any:

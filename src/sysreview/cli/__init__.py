@@ -18,6 +18,7 @@ from . import (
     account_commands,
     dedup_commands,
     extract_commands,
+    fulltext_commands,
     grade_commands,
     ingest_commands,
     meta_command,
@@ -51,6 +52,7 @@ cli.add_command(ingest_commands.convert)
 dedup_commands.register(cli)
 screen_commands.register(cli)
 screening_commands.register(cli)
+fulltext_commands.register(cli)
 grade_commands.register(cli)
 rob_commands.register(cli)
 extract_commands.register(cli)

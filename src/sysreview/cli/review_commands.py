@@ -80,6 +80,8 @@ def _format_status(status: Status) -> str:
         ("duplicates removed", "duplicates_removed"),
         ("records screened", "records_screened"),
         ("records excluded", "records_excluded"),
+        ("reports sought for retrieval", "reports_sought"),
+        ("reports not retrieved", "reports_not_retrieved"),
         ("full texts assessed", "fulltexts_assessed"),
         ("full texts excluded", "fulltexts_excluded"),
         ("studies included", "studies"),

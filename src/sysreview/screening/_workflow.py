@@ -113,6 +113,13 @@ def _check_full_text(data: ReviewData, record: Record, decision: Decision) -> No
         )
     if decision.verdict == "maybe":
         raise WorkflowError("at full text the verdict is include or exclude, not maybe")
+    for fulltext in data.fulltexts:
+        if fulltext.record == record.id and fulltext.status == "not_retrieved":
+            raise WorkflowError(
+                f"the full text of record {record.id!r} is marked not retrieved "
+                f"({fulltext.reason})",
+                hint="add its full text first (sysreview fulltext attach)",
+            )
     if decision.verdict == "exclude":
         reasons = data.protocol.exclusion_reasons
         if not decision.reason:

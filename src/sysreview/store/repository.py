@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from .. import model
 from .._fields import from_plain, kinds, to_plain
 from ..errors import StoreError
 from .engine import current_revision, head_revision, make_engine, migrate
-from .tables import ACCOUNTS, SPECS, TABLES, TableSpec, is_child_list, metadata
+from .tables import ACCOUNTS, FILES, SPECS, TABLES, TableSpec, is_child_list, metadata
 
 
 class Store:
@@ -39,21 +39,27 @@ class Store:
 
     # --- writing ---------------------------------------------------------------
 
-    def replace(self, data: model.ReviewData) -> None:
-        """Make the database hold exactly ``data``: all or nothing."""
-        self.update(lambda _: data, read=False)
+    def replace(self, data: model.ReviewData, files: Mapping[str, bytes] | None = None) -> None:
+        """Make the database hold exactly ``data`` (and the full texts' ``files``, by
+        SHA-256): all or nothing."""
+        self.update(lambda _: data, read=False, files=files)
 
     def update(
         self,
         change: Callable[[model.ReviewData], model.ReviewData],
         *,
         read: bool = True,
+        files: Mapping[str, bytes] | None = None,
     ) -> model.ReviewData:
         """Read the review, apply ``change`` and store its result, in one transaction.
 
         The writer's lock is taken first (:func:`_lock_writer`), so a read-modify-write
         never overwrites what another user logged in between: it waits for them, and
         they for it.  ``change`` may raise to leave everything as it was.
+
+        ``files`` are full texts' bytes by SHA-256, stored in the same transaction;
+        afterwards every full text must have its file, and a file no full text names
+        any more is deleted.
         """
         try:
             with self.engine.begin() as connection:
@@ -66,6 +72,7 @@ class Store:
                     rows = list(_rows(spec, data))
                     if rows:
                         connection.execute(TABLES[spec.name].insert(), rows)
+                _keep_files(connection, files or {})
         except sa.exc.IntegrityError as exc:
             raise StoreError(
                 f"the database refused the review, nothing was changed: {exc.orig}",
@@ -119,6 +126,14 @@ class Store:
         except sa.exc.IntegrityError as exc:
             raise StoreError(f"the database refused the decision: {exc.orig}") from None
         return logged
+
+    def file(self, sha256: str) -> bytes | None:
+        """A full text's bytes, by the SHA-256 its :class:`model.FullText` names."""
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                sa.select(FILES.c.content).where(FILES.c.sha256 == sha256)
+            ).scalar_one_or_none()
+        return None if found is None else bytes(found)
 
     def read(self) -> model.ReviewData:
         with self.engine.connect() as connection:
@@ -188,6 +203,25 @@ def _accounts(connection: sa.Connection) -> list[model.Account]:
     query = sa.select(ACCOUNTS).order_by(ACCOUNTS.c.position)
     rows = connection.execute(query).mappings()
     return [model.Account(**{k: v for k, v in row.items() if k != "position"}) for row in rows]
+
+
+def _keep_files(connection: sa.Connection, files: Mapping[str, bytes]) -> None:
+    """Store the new files, drop those no full text names, and make sure every full
+    text has its file (inside the caller's transaction)."""
+    named = sa.select(TABLES["fulltexts"].c.sha256).where(TABLES["fulltexts"].c.sha256.is_not(None))
+    held = set(connection.execute(sa.select(FILES.c.sha256)).scalars())
+    wanted = set(connection.execute(named).scalars())
+    new = [{"sha256": k, "content": v} for k, v in files.items() if k in wanted and k not in held]
+    if new:
+        connection.execute(FILES.insert(), new)
+    if held - wanted:
+        connection.execute(FILES.delete().where(FILES.c.sha256.in_(sorted(held - wanted))))
+    missing = sorted(wanted - held - set(files))
+    if missing:
+        raise StoreError(
+            f"no file for the full text with SHA-256 {missing[0]}, nothing was changed",
+            hint="add the full text's file again",
+        )
 
 
 def _insert_order() -> list[TableSpec]:

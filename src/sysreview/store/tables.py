@@ -56,6 +56,7 @@ SPECS: tuple[TableSpec, ...] = (
     TableSpec("searches", model.Search, "searches"),
     TableSpec("records", model.Record, "records"),
     TableSpec("decisions", model.Decision, "decisions"),
+    TableSpec("fulltexts", model.FullText, "fulltexts"),
     TableSpec("duplicate_pairs", model.DuplicatePair, "duplicate_pairs"),
     TableSpec("prisma", model.PrismaCounts, "prisma", single=True),
     TableSpec("studies", model.Study, "studies"),
@@ -154,4 +155,14 @@ ACCOUNTS = sa.Table(
     sa.Column("role", sa.Text, nullable=False),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("created_at", sa.Text, nullable=False),
+)
+
+#: The full texts' bytes, by SHA-256 (a :class:`model.FullText` names its file's hash).
+#: Beside the review like the accounts: whole-review writes rewrite the small
+#: ``fulltexts`` rows, never the files; a file no full text names is deleted.
+FILES = sa.Table(
+    "fulltext_files",
+    metadata,
+    sa.Column("sha256", sa.Text, primary_key=True),
+    sa.Column("content", sa.LargeBinary, nullable=False),
 )

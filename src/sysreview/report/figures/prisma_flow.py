@@ -15,10 +15,11 @@ What :class:`~sysreview.model.PrismaCounts` cannot fill, and what is drawn inste
 * Records removed before screening: only duplicates (the model has no count of
   records marked ineligible by automation tools or removed for other reasons, so
   those lines are left out).  An unknown count is drawn ``n = ?``.
-* Reports sought for retrieval are the records that passed screening (records
-  screened minus records excluded).  Reports not retrieved are 0 when every report
-  sought was assessed, and ``n = ?`` when the counts do not say (the model's
-  arithmetic, :func:`sysreview.prisma.check`, assumes every report was retrieved).
+* Reports sought for retrieval and not retrieved are the counts' own where they
+  have them (derived counts do: the records screening sent on, and those whose full
+  text is marked not retrieved).  Recorded counts without them: sought is records
+  screened minus records excluded, and not retrieved is 0 when every report sought
+  was assessed, ``n = ?`` when the counts do not say.
 * Other sources: the counts pool records from other sources into screening, as the
   PRISMA 2009 diagram did, so the other-methods column is a single box
   (``identified_other``) whose arrow joins records screened; it is left out when the
@@ -220,8 +221,12 @@ def prisma_flow(
         add("identified_other", counts.identified_other, "other", 0)
     add("screened", counts.screened, "databases", 1)
     add("excluded_screening", counts.excluded_screening, "databases_side", 1)
-    sought = _minus(counts.screened, counts.excluded_screening)
-    not_retrieved = 0 if sought is not None and sought == counts.fulltext_assessed else None
+    sought = counts.reports_sought
+    not_retrieved = counts.reports_not_retrieved
+    if sought is None:
+        sought = _minus(counts.screened, counts.excluded_screening)
+    if not_retrieved is None and sought is not None and sought == counts.fulltext_assessed:
+        not_retrieved = 0
     add("reports_sought", sought, "databases", 2)
     add("reports_not_retrieved", not_retrieved, "databases_side", 2)
     add("fulltext_assessed", counts.fulltext_assessed, "databases", 3)
