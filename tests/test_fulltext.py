@@ -92,7 +92,7 @@ def test_only_records_sent_on_to_full_text_take_one(tmp_path: Path, db_url: str)
             review.attach_fulltexts([("r3", PDF, "x.pdf")], by="ann")
         with pytest.raises(WorkflowError, match="no record 'r9'"):
             review.attach_fulltexts([("r9", PDF, "x.pdf")], by="ann")
-        with pytest.raises(WorkflowError, match="empty.pdf is empty"):
+        with pytest.raises(WorkflowError, match=r"empty\.pdf is empty"):
             review.attach_fulltexts([("r0", b"", "empty.pdf")], by="ann")
         # one action, one transaction: the good file before the bad one is not kept
         with pytest.raises(WorkflowError, match="'r2' was not sent on"):

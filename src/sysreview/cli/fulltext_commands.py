@@ -111,8 +111,8 @@ def attach_dir(ctx: click.Context, folder: Path, dry_run: bool, reviewer: str) -
     verb = "would attach" if dry_run else "attached"
     for path, record in found:
         click.echo(f"{verb} {path.name} -> {record}")
-    for path, record in matched:
-        if record is None:
+    for path, match in matched:
+        if match is None:
             click.echo(f"no record sought matches {path.name}")
     click.echo(f"{len(found)} of {len(matched)} files {verb}")
 
