@@ -404,3 +404,53 @@ def test_a_reviewer_grades_an_outcome_in_chromium(review_dir: Path, tmp_path: Pa
         expect(page.get_by_test_id("certainty-death")).to_contain_text("Moderate 1")
         page.screenshot(path=str(tmp_path / "grade.png"), full_page=True)
         _keep_screenshots(tmp_path, "grade.png")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_reviewer_adds_full_texts_while_screening_in_chromium(
+    server: str, review_dir: Path, tmp_path: Path
+) -> None:
+    with Review.open(review_dir) as review:
+        for record in ("r0", "r1"):
+            for who in ("ann", "bob"):
+                review.decide(record, "include", reviewer=who)
+    pdf = tmp_path / "Hansen 2010.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n% a trial report\n%%EOF\n")
+    with _chromium() as page:
+        from playwright.sync_api import expect
+
+        _sign_in(page, server, "ann")
+        page.get_by_role("link", name="Full text", exact=True).click()
+        card = page.locator("article.card")
+        shown = card.get_attribute("data-record")
+        expect(page.get_by_test_id("fulltext")).to_contain_text("No full text yet.")
+        page.get_by_label("Add the file").set_input_files(pdf)
+        page.get_by_role("button", name="Upload").click()
+        link = page.get_by_test_id("fulltext").get_by_role("link", name="Hansen 2010.pdf")
+        expect(link).to_be_visible()
+        with page.context.expect_page() as opened:
+            link.click()  # opens in a tab of its own
+        assert opened.value.url == f"{server}/fulltext/{shown}"
+        opened.value.close()
+        served = page.request.get(f"{server}/fulltext/{shown}")  # with the reviewer's cookie
+        assert (served.status, served.headers["content-type"]) == (200, "application/pdf")
+        assert served.body() == pdf.read_bytes()
+        expect(page.get_by_test_id("retrieval")).to_contain_text("1 retrieved")
+        page.screenshot(path=tmp_path / "fulltext-screen.png", full_page=True)
+
+        page.get_by_role("button", name="Include").click()
+        other = "r1" if shown == "r0" else "r0"
+        expect(card).to_have_attribute("data-record", other)
+        page.get_by_label("or say why it could not be retrieved").fill("not held by the library")
+        page.get_by_role("button", name="Not retrieved").click()
+        expect(page.get_by_test_id("nothing")).to_be_visible()
+
+        page.get_by_role("link", name="Full texts").click()
+        expect(page.get_by_test_id("retrieval-counts")).to_have_text(
+            re.compile(r"2 sought · 1 retrieved ·\s+1 not retrieved · 0 awaited")
+        )
+        expect(page.locator(f'tr[data-record="{other}"]')).to_contain_text(
+            "Not retrieved: not held by the library"
+        )
+        page.screenshot(path=tmp_path / "fulltexts.png", full_page=True)
+    _keep_screenshots(tmp_path, "fulltext-screen.png", "fulltexts.png")

@@ -147,13 +147,17 @@ def next_record(
     data: ReviewData, reviewer: str, stage: Stage, order: Sequence[str] | None = None
 ) -> str | None:
     """The next record ``reviewer`` should screen: not yet decided by them and still
-    short of independent decisions; in ``order`` (a ranking) where given, else in
-    import order."""
+    short of independent decisions (at full text, not marked not retrieved); in
+    ``order`` (a ranking) where given, else in import order."""
     required = data.protocol.screening_reviewers
+    unavailable = {f.record for f in data.fulltexts if f.status == "not_retrieved"}
     open_records = {
         p.record
         for p in positions(data, stage)
-        if p.state == "open" and reviewer not in p.reviewers and len(p.reviewers) < required
+        if p.state == "open"
+        and reviewer not in p.reviewers
+        and len(p.reviewers) < required
+        and not (stage == "full_text" and p.record in unavailable)
     }
     for record in order if order is not None else candidates(data, stage):
         if record in open_records:

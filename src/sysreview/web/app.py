@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from .. import screening
 from ..errors import SysreviewError, WorkflowError
 from ..review import Review
-from . import extract, grade, report, rob, studies
+from . import extract, fulltext, grade, report, rob, studies
 
 COOKIE = "sysreview_reviewer"
 STAGES = {"ta": "title_abstract", "ft": "full_text"}
@@ -183,6 +183,12 @@ def create_app(
         data = review.data()
         keywords = screening.protocol_keywords(data.protocol)
         record = item.record if item else None
+        held = None
+        retrieval: dict[str, int] = {}
+        if stage == "ft":
+            held = next((f for f in data.fulltexts if record and f.record == record.id), None)
+            for p in review.retrieval():
+                retrieval[p.state] = retrieval.get(p.state, 0) + 1
         return page(
             request,
             "screen.html",
@@ -197,8 +203,10 @@ def create_app(
             if record and record.abstract
             else [],
             totals=_totals(review, stage),
+            fulltext=held,
+            retrieval=retrieval,
             reasons=data.protocol.exclusion_reasons,
-            verdicts=VERDICTS,
+            verdicts=_verdicts(stage),
             error=error,
             done=done,
         )
@@ -266,7 +274,7 @@ def create_app(
             stage=stage,
             rows=rows,
             reasons=reasons,
-            verdicts=VERDICTS,
+            verdicts=_verdicts(stage),
             error=error,
         )
 
@@ -308,7 +316,7 @@ def create_app(
             total=len(rows),
             shown=MINE_SHOWN,
             reasons=data.protocol.exclusion_reasons,
-            verdicts=VERDICTS,
+            verdicts=_verdicts(stage),
             error=error,
         )
 
@@ -378,6 +386,7 @@ def create_app(
 
     app.include_router(rob.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(studies.router(review, page=page, signed_in=signed_in, message=_message))
+    app.include_router(fulltext.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(extract.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(grade.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(report.router(review, signed_in=signed_in))
@@ -409,6 +418,12 @@ def _stage(value: str) -> str:
     if short not in STAGES:
         raise HTTPException(404, f"no screening stage {value!r} (ta or ft)")
     return short
+
+
+def _verdicts(stage: str) -> tuple[str, ...]:
+    """The verdicts offered: "maybe" only at title/abstract (at full text a record is
+    included or excluded, as the facade requires)."""
+    return VERDICTS if stage == "ta" else tuple(v for v in VERDICTS if v != "maybe")
 
 
 def _totals(review: Review, stage: str) -> Any:
