@@ -140,10 +140,8 @@ def test_reports_not_retrieved_are_counted_and_cannot_be_assessed(
 
 
 def test_the_checks_name_a_report_neither_assessed_nor_marked(tmp_path: Path) -> None:
-    counts = replace(
-        prisma.derive(_review(tmp_path, "review.db").data()),
-        fulltext_assessed=1,
-    )
+    with _review(tmp_path, "review.db") as review:
+        counts = replace(prisma.derive(review.data()), fulltext_assessed=1)
     (finding,) = [f for f in prisma.check(counts) if f.check == "retrieval"]
     assert (finding.expected, finding.found) == (3, 1)
     assert "reports sought minus reports not retrieved" in finding.message
@@ -164,7 +162,13 @@ def test_full_texts_travel_in_the_bundle_byte_for_byte(tmp_path: Path, db_url: s
     assert (first / "fulltexts" / text_sha).read_bytes() == b"plain text of r4"
     assert read_bundle(first).fulltexts == data.fulltexts
 
-    other = Review.init(tmp_path / "other")
+    with Review.init(tmp_path / "other") as other:
+        _reload_and_compare(other, first, tmp_path, sha, text_sha)
+
+
+def _reload_and_compare(
+    other: Review, first: Path, tmp_path: Path, sha: str, text_sha: str
+) -> None:
     other.load(first)
     assert other.fulltext("r0")[1] == PDF
     second = tmp_path / "second"
@@ -179,7 +183,6 @@ def test_full_texts_travel_in_the_bundle_byte_for_byte(tmp_path: Path, db_url: s
     other.export(second)
     assert not (second / "fulltexts" / text_sha).exists()
     assert (second / "fulltexts" / f"{sha}.pdf").exists()
-    other.close()
 
 
 def test_a_missing_or_changed_file_in_a_bundle_is_named(tmp_path: Path) -> None:
@@ -188,15 +191,15 @@ def test_a_missing_or_changed_file_in_a_bundle_is_named(tmp_path: Path) -> None:
         review.export(tmp_path / "b")
     stored = tmp_path / "b" / "fulltexts" / f"{hashlib.sha256(PDF).hexdigest()}.pdf"
     stored.write_bytes(PDF + b"tampered")
-    target = Review.init(tmp_path / "t")
-    with pytest.raises(ParseError) as changed:
-        target.load(tmp_path / "b")
-    assert "does not have the SHA-256 its line gives" in str(changed.value)
-    assert "fulltexts.csv:2: field 'sha256'" in str(changed.value)
-    stored.unlink()
-    with pytest.raises(ParseError, match="the full text of 'r0' is missing"):
-        target.load(tmp_path / "b")
-    assert target.data().records == ()
+    with Review.init(tmp_path / "t") as target:
+        with pytest.raises(ParseError) as changed:
+            target.load(tmp_path / "b")
+        assert "does not have the SHA-256 its line gives" in str(changed.value)
+        assert "fulltexts.csv:2: field 'sha256'" in str(changed.value)
+        stored.unlink()
+        with pytest.raises(ParseError, match="the full text of 'r0' is missing"):
+            target.load(tmp_path / "b")
+        assert target.data().records == ()
 
 
 def test_the_store_refuses_a_full_text_without_its_file(tmp_path: Path, db_url: str) -> None:
