@@ -323,3 +323,32 @@ def test_the_cli_attaches_lists_marks_gets_and_removes(
     )
     code, out, _ = run("fulltext", "remove", "r1")
     assert out == "r1: full text removed; it is awaited again\n"
+
+
+def test_the_report_says_how_many_full_texts_were_sought_and_not_retrieved(
+    tmp_path: Path,
+) -> None:
+    from sysreview.report import blocks as b
+    from sysreview.report import build_report
+
+    with _review(tmp_path, "review.db") as review:
+        review.attach_fulltexts([("r0", PDF, "r0.pdf"), ("r4", PDF + b" ", "r4.pdf")], by="ann")
+        review.fulltext_not_retrieved("r1", "no answer from the authors", by="ann")
+        for who in ("ann", "bob"):
+            review.decide("r0", "include", reviewer=who, stage="full_text")
+            review.decide("r4", "exclude", reviewer=who, stage="full_text", reason="wrong design")
+        data = review.data()
+    texts = {}
+    for lang in ("en", "nb"):
+        doc = build_report(data, lang, tmp_path, draw=False)
+        prisma_at = next(
+            i for i, blk in enumerate(doc.blocks) if getattr(blk, "anchor", "") == "prisma"
+        )
+        texts[lang] = b.plain(doc.blocks[prisma_at + 1].content)  # type: ignore[attr-defined]
+    assert texts["en"] == (
+        "The searches found 0 records in databases and 5 from other sources. After removing "
+        "1 duplicate, we screened 4 titles and abstracts and excluded 1. We sought 3 full "
+        "texts; 1 could not be retrieved. We assessed 2 full texts for eligibility and "
+        "excluded 1. We included 0 studies in 0 reports."
+    )
+    assert "Vi forsøkte å innhente 3 fulltekster; 1 kunne ikke innhentes." in texts["nb"]

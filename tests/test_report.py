@@ -221,6 +221,36 @@ def test_the_prisma_figure_shows_the_reviews_counts(data: object) -> None:
         assert flow.box(key).n == getattr(counts, key), key
 
 
+def test_the_results_tell_the_selection_in_words_traced_to_the_flow(data: object) -> None:
+    """PRISMA 2020 item 16a: from records found to studies included, as the seed's
+    numbers (201 assessed - 163 excluded = 25 reports + 13 reviews)."""
+    for lang, expected in (
+        (
+            "en",
+            "The searches found 7,175 records in databases and 11 from other sources. We "
+            "screened 7,186 titles and abstracts and excluded 6,985. We assessed 201 full "
+            "texts for eligibility and excluded 163. We included 20 studies in 25 reports "
+            "and listed 13 systematic reviews.",
+        ),
+        (
+            "nb",
+            "Søkene ga 7 175 treff i databaser og 11 fra andre kilder. Vi gikk gjennom "
+            "7 186 titler og sammendrag og ekskluderte 6 985. Vi vurderte 201 fulltekster "
+            "og ekskluderte 163. Vi inkluderte 20 studier i 25 publikasjoner og listet 13 "
+            "systematiske oversikter.",
+        ),
+    ):
+        doc = build_report(data, lang, "/unused", draw=False)  # type: ignore[arg-type]
+        start = next(
+            i for i, blk in enumerate(doc.blocks) if getattr(blk, "anchor", "") == "prisma"
+        )
+        paragraph = doc.blocks[start + 1]
+        assert isinstance(paragraph, b.Paragraph)
+        assert b.plain(paragraph.content) == expected
+        traced = {t.trace.source for t in paragraph.content if t.trace}
+        assert "prisma:fulltext_excluded" in traced and "prisma:identified_other" in traced
+
+
 def test_the_full_build_is_fast(built: tuple[Path, float]) -> None:
     _, seconds = built
     # the issue asks < 15 s for the example; this machine is shared and noisy

@@ -12,6 +12,7 @@ study with support, characteristics of included studies).
 
 from __future__ import annotations
 
+import string
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from typing import Any
 from .. import extraction, grade, prisma, stats
 from ..appraisal import amstar2
 from ..errors import DataError
-from ..model import Analysis, Comparison, OutcomeData, ReviewData
+from ..model import Analysis, Comparison, OutcomeData, PrismaCounts, ReviewData
 from . import blocks as b
 from ._words import CERTAINTY_ADJECTIVE, MEASURE_WORDS, METHOD_WORDS, words
 
@@ -424,6 +425,9 @@ def _flow(x: _Builder) -> None:
 
     counts = prisma.counts(x.data)
     x.add(b.Heading(2, x.w["flow"], "prisma"))
+    selection = _selection(x, counts)
+    if selection:
+        x.add(b.Paragraph(selection))
     flow = prisma_flow(counts, data=x.data, lang=x.lang)
     caption = "Flytskjema (PRISMA 2020)" if x.lang == "nb" else "Flow diagram (PRISMA 2020)"
     alt = "; ".join(box.text for box in flow.boxes)
@@ -434,6 +438,123 @@ def _flow(x: _Builder) -> None:
                 b.text(f"⚠ {finding.message} ({finding.found} ≠ {finding.expected})"), style="note"
             )
         )
+
+
+#: (singular, plural) of what the selection paragraph counts, by language
+_UNITS = {
+    "en": {
+        "records": ("record", "records"),
+        "duplicates": ("duplicate", "duplicates"),
+        "fulltexts": ("full text", "full texts"),
+        "studies": ("study", "studies"),
+        "reports": ("report", "reports"),
+        "reviews": ("systematic review", "systematic reviews"),
+    },
+    "nb": {
+        "records": ("treff", "treff"),
+        "duplicates": ("dublett", "dubletter"),
+        "fulltexts": ("fulltekst", "fulltekster"),
+        "studies": ("studie", "studier"),
+        "reports": ("publikasjon", "publikasjoner"),
+        "reviews": ("systematisk oversikt", "systematiske oversikter"),
+    },
+}
+
+#: the selection paragraph's sentences, by language; a sentence is left out when a
+#: count it needs is unknown
+_SELECTION = {
+    "en": {
+        "found": "The searches found {db} in databases",
+        "other": " and {other} from other sources",
+        "screened_after": "After removing {dup}, we screened {screened} titles and abstracts",
+        "screened": "We screened {screened} titles and abstracts",
+        "excluded": " and excluded {excluded}",
+        "sought": "We sought {sought}",
+        "not_retrieved": "; {not_retrieved} could not be retrieved",
+        "assessed": "We assessed {assessed} for eligibility",
+        "assessed_excluded": " and excluded {fulltext_excluded}",
+        "included": "We included {studies} in {reports}",
+        "reviews": " and listed {reviews}",
+    },
+    "nb": {
+        "found": "Søkene ga {db} i databaser",
+        "other": " og {other} fra andre kilder",
+        "screened_after": "Etter at {dup} var fjernet, gikk vi gjennom {screened} titler og "
+        "sammendrag",
+        "screened": "Vi gikk gjennom {screened} titler og sammendrag",
+        "excluded": " og ekskluderte {excluded}",
+        "sought": "Vi forsøkte å innhente {sought}",
+        "not_retrieved": "; {not_retrieved} kunne ikke innhentes",
+        "assessed": "Vi vurderte {assessed}",
+        "assessed_excluded": " og ekskluderte {fulltext_excluded}",
+        "included": "Vi inkluderte {studies} i {reports}",
+        "reviews": " og listet {reviews}",
+    },
+}
+
+
+def _selection(x: _Builder, counts: PrismaCounts) -> b.Inline:
+    """PRISMA 2020 item 16a in words: from records found to studies included, every
+    number traced to its box of the flow diagram."""
+    units, words = _UNITS[x.lang], _SELECTION[x.lang]
+
+    def n(value: int | None, box: str, unit: str | None = None) -> list[str | b.Text] | None:
+        if value is None:
+            return None
+        out: list[str | b.Text] = [_count(x, value, box)]
+        if unit is not None:
+            out.append(" " + units[unit][value != 1])
+        return out
+
+    slots = {
+        "db": n(counts.identified_databases, "identified_databases", "records"),
+        "other": n(counts.identified_other or None, "identified_other"),
+        "dup": n(counts.duplicates_removed or None, "duplicates_removed", "duplicates"),
+        "screened": n(counts.screened, "screened"),
+        "excluded": n(counts.excluded_screening, "excluded_screening"),
+        "sought": n(counts.reports_sought, "reports_sought", "fulltexts"),
+        "not_retrieved": n(counts.reports_not_retrieved or None, "reports_not_retrieved"),
+        "assessed": n(counts.fulltext_assessed, "fulltext_assessed", "fulltexts"),
+        "fulltext_excluded": n(counts.fulltext_excluded, "fulltext_excluded"),
+        "studies": n(counts.studies_included, "studies_included", "studies"),
+        "reports": n(counts.reports_included, "reports_included", "reports"),
+        "reviews": n(
+            counts.systematic_reviews_included or None, "systematic_reviews_included", "reviews"
+        ),
+    }
+
+    def clause(key: str) -> list[str | b.Text] | None:
+        pieces: list[str | b.Text] = []
+        for literal, slot in _fields(words[key]):
+            pieces.append(literal)
+            if slot is not None:
+                value = slots[slot]
+                if value is None:
+                    return None
+                pieces.extend(value)
+        return pieces
+
+    sentences = [
+        ("found", ("other",)),
+        ("screened_after" if slots["dup"] else "screened", ("excluded",)),
+        ("sought", ("not_retrieved",)),
+        ("assessed", ("assessed_excluded",)),
+        ("included", ("reviews",)),
+    ]
+    parts: list[str | b.Text] = []
+    for head, tails in sentences:
+        main = clause(head)
+        if main is None:
+            continue
+        for tail in tails:
+            main.extend(clause(tail) or [])
+        parts.extend([" " if parts else "", *main, "."])
+    return b.text(*parts) if parts else ()
+
+
+def _fields(template: str) -> list[tuple[str, str | None]]:
+    """(literal text, slot name or None) pieces of a ``{slot}`` template."""
+    return [(literal, name) for literal, name, _, _ in string.Formatter().parse(template)]
 
 
 def _included(x: _Builder) -> None:
