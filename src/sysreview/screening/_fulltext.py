@@ -20,7 +20,7 @@ from typing import Literal
 
 from ..errors import WorkflowError
 from ..model import FullText, ReviewData, replace
-from ._workflow import candidates, position
+from ._workflow import candidates, position, reference
 
 #: the largest file accepted (a scanned article is rarely above 50 MB)
 MAX_BYTES = 200 * 1024 * 1024
@@ -152,14 +152,7 @@ def problem(fulltext: FullText) -> tuple[str, str] | None:
 
 
 def _sought(data: ReviewData, record: str) -> None:
-    found = next((r for r in data.records if r.id == record), None)
-    if found is None:
-        raise WorkflowError(f"no record {record!r} in this review")
-    if found.duplicate_of is not None:
-        raise WorkflowError(
-            f"record {record!r} is a duplicate of {found.duplicate_of!r}",
-            hint=f"give {found.duplicate_of!r}, the reference it belongs to",
-        )
+    reference(data, record, "add the full text to")
     if record not in candidates(data, "full_text"):
         raise WorkflowError(
             f"record {record!r} was not sent on to full text at title/abstract",

@@ -77,15 +77,7 @@ def conflicts(data: ReviewData, stage: Stage) -> list[Position]:
 
 def check(data: ReviewData, decision: Decision) -> None:
     """Raise :class:`WorkflowError` if the workflow does not allow ``decision`` now."""
-    records = {r.id: r for r in data.records}
-    record = records.get(decision.record)
-    if record is None:
-        raise WorkflowError(f"no record {decision.record!r} in this review")
-    if record.duplicate_of is not None:
-        raise WorkflowError(
-            f"record {record.id!r} is a duplicate of {record.duplicate_of!r}",
-            hint=f"decide on {record.duplicate_of!r}, the reference it belongs to",
-        )
+    record = reference(data, decision.record, "decide on")
     if decision.stage == "full_text":
         _check_full_text(data, record, decision)
     here = position(data, record.id, decision.stage)
@@ -103,6 +95,21 @@ def check(data: ReviewData, decision: Decision) -> None:
             f"{decision.stage}",
             hint="to settle a disagreement, resolve it (sysreview screen resolve)",
         )
+
+
+def reference(data: ReviewData, record: str, act: str) -> Record:
+    """The record with id ``record``, which must be a reference (its group's root):
+    screening acts on references, not on their duplicates (``act``: what to do with
+    the root instead, for the hint)."""
+    found = next((r for r in data.records if r.id == record), None)
+    if found is None:
+        raise WorkflowError(f"no record {record!r} in this review")
+    if found.duplicate_of is not None:
+        raise WorkflowError(
+            f"record {record!r} is a duplicate of {found.duplicate_of!r}",
+            hint=f"{act} {found.duplicate_of!r}, the reference it belongs to",
+        )
+    return found
 
 
 def _check_full_text(data: ReviewData, record: Record, decision: Decision) -> None:
