@@ -54,6 +54,8 @@ RULES = {
     # whether a full text's fields fit its retrieval state (screening's rules)
     "integrity": {"model", "appraisal", "extraction", "screening"},
     "prisma": {"model"},
+    # the protocol and its planned analyses: a method a measure allows is the stats core's
+    "protocol": {"errors", "model", "stats"},
     # who may act on a review: pure rules over the model's accounts
     "accounts": {"errors", "model"},
     "appraisal": {"errors", "model"},

@@ -44,6 +44,7 @@ def test_nothing_leaks() -> None:
         "store",
         "integrity",
         "prisma",
+        "protocol",
         "accounts",
         "cli",
         "report",

@@ -23,6 +23,7 @@ import yaml
 
 from . import accounts as team
 from . import dedup, extraction, grade, ingest, prisma, revman, tabular
+from . import protocol as planning
 from .appraisal import amstar2
 from .appraisal import workflow as appraisal_workflow
 from .appraisal.amstar2 import Rating
@@ -41,13 +42,18 @@ from .extraction import ExtractionPosition
 from .integrity import problems
 from .model import (
     Account,
+    Analysis,
     CertaintyAssessment,
+    Comparison,
+    Criterion,
     Decision,
     DuplicatePair,
     Extraction,
     FullText,
+    Outcome,
     OutcomeData,
     PrismaCounts,
+    Protocol,
     Record,
     Report,
     ReviewAppraisal,
@@ -511,6 +517,83 @@ class Review:
 
     def agreement(self, stage: str = "title_abstract") -> workflow.StageAgreement:
         return workflow.agreement(self.data(), stage)  # type: ignore[arg-type]
+
+    # --- the protocol and the analyses it plans -------------------------------------------
+    # A lead's work once the review has accounts (as a Covidence review's settings are
+    # its administrators'); each call is one transaction.
+
+    def set_protocol(self, *, by: str, **changes: Any) -> Protocol:
+        """Change the protocol's PICO and settings (:data:`protocol.SETTINGS`)."""
+        return self._plan(by, lambda data: planning.set_protocol(data, changes))
+
+    def add_exclusion_reason(self, reason: str, *, by: str) -> tuple[str, ...]:
+        """Add a full-text exclusion reason to the protocol's list."""
+        return self._plan(by, lambda data: planning.add_reason(data, reason))
+
+    def remove_exclusion_reason(self, reason: str, *, by: str) -> tuple[str, ...]:
+        """Take a reason off the list (refused while a decision gives it)."""
+        return self._plan(by, lambda data: planning.remove_reason(data, reason))
+
+    def add_criterion(
+        self, kind: str, heading: str, text: str, *, by: str, heading_en: str | None = None
+    ) -> Criterion:
+        """Add an inclusion or exclusion criterion under its heading."""
+        return self._plan(
+            by, lambda data: planning.add_criterion(data, kind, heading, text, heading_en)
+        )
+
+    def remove_criterion(self, number: int, *, by: str) -> Criterion:
+        """Take off criterion ``number`` (1 is the first)."""
+        return self._plan(by, lambda data: planning.remove_criterion(data, number))
+
+    def add_outcome(self, id: str, *, by: str, **fields: Any) -> Outcome:
+        """Add an outcome (``name``; ``kind``, ``direction``, ``importance``, ...)."""
+        return self._plan(by, lambda data: planning.add_outcome(data, id, **fields))
+
+    def set_outcome(self, id: str, *, by: str, **fields: Any) -> Outcome:
+        """Change an outcome's fields."""
+        return self._plan(by, lambda data: planning.set_outcome(data, id, **fields))
+
+    def remove_outcome(self, id: str, *, by: str) -> Outcome:
+        """Remove an outcome no data refer to."""
+        return self._plan(by, lambda data: planning.remove_outcome(data, id))
+
+    def add_comparison(self, id: str, *, by: str, **fields: Any) -> Comparison:
+        """Add a comparison (``intervention``, ``comparator``; ``name`` ...)."""
+        return self._plan(by, lambda data: planning.add_comparison(data, id, **fields))
+
+    def set_comparison(self, id: str, *, by: str, **fields: Any) -> Comparison:
+        """Change a comparison's fields."""
+        return self._plan(by, lambda data: planning.set_comparison(data, id, **fields))
+
+    def remove_comparison(self, id: str, *, by: str) -> Comparison:
+        """Remove a comparison no data refer to."""
+        return self._plan(by, lambda data: planning.remove_comparison(data, id))
+
+    def add_analysis(self, comparison: str, outcome: str, *, by: str, **options: Any) -> Analysis:
+        """Plan a meta-analysis (see :func:`sysreview.protocol.add_analysis`)."""
+        return self._plan(
+            by, lambda data: planning.add_analysis(data, comparison, outcome, **options)
+        )
+
+    def set_analysis_studies(self, id: str, studies: Sequence[str] = (), *, by: str) -> Analysis:
+        """The studies analysis ``id`` pools: those named, or every study with agreed
+        outcome data for it now."""
+        return self._plan(by, lambda data: planning.set_analysis_studies(data, id, studies))
+
+    def remove_analysis(self, id: str, *, by: str) -> Analysis:
+        """Drop an analysis no GRADE assessment rates."""
+        return self._plan(by, lambda data: planning.remove_analysis(data, id))
+
+    def analysis_results(self) -> list[AnalysisResult]:
+        """Every analysis pooled from its studies' agreed arm-level data (RevMan 5's
+        methods), or why it cannot be yet."""
+        data = self.data()
+        return [_analysis_result(data, a) for a in data.analyses]
+
+    def _plan(self, by: str, change: Callable[[ReviewData], tuple[ReviewData, T]]) -> T:
+        self._permit(by, settles=True)
+        return self.update(change)
 
     # --- full texts ------------------------------------------------------------------
 
@@ -1073,6 +1156,39 @@ def _record_texts(data: ReviewData) -> list[str]:
     from .screening._dataset import record_text
 
     return [record_text(r.title or "", r.abstract or "") for r in data.records]
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """An analysis with its pooled result (``None`` while it cannot be pooled, and
+    ``why`` says what is missing)."""
+
+    analysis: Analysis
+    result: Any = None  # a stats.MetaResult
+    participants: int | None = None
+    why: str | None = None
+
+
+def _analysis_result(data: ReviewData, analysis: Analysis) -> AnalysisResult:
+    if not analysis.studies:
+        return AnalysisResult(analysis, why="no studies yet (give them once data are agreed)")
+    rows = grade.study_rows(data, analysis)
+    if rows is None:
+        return AnalysisResult(analysis, why=_missing_rows(data, analysis))
+    try:
+        report = grade.pool(analysis, rows)
+    except SysreviewError as error:
+        return AnalysisResult(analysis, why=str(error))
+    total = sum(int((d.n_1 or 0) + (d.n_2 or 0)) for d in rows)
+    return AnalysisResult(analysis, report.result, total)
+
+
+def _missing_rows(data: ReviewData, analysis: Analysis) -> str:
+    one = replace(analysis, studies=())
+    for study in analysis.studies:
+        if grade.study_rows(data, replace(one, studies=(study,))) is None:
+            return f"{study} has no single agreed arm-level row for it"
+    return "its studies' rows cannot be pooled together"
 
 
 @dataclass(frozen=True)

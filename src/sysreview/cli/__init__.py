@@ -22,6 +22,7 @@ from . import (
     grade_commands,
     ingest_commands,
     meta_command,
+    protocol_commands,
     report_commands,
     review_commands,
     revman_commands,
@@ -59,6 +60,7 @@ extract_commands.register(cli)
 account_commands.register(cli)
 report_commands.register(cli)
 revman_commands.register(cli)
+protocol_commands.register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
