@@ -170,7 +170,10 @@ def test_an_analysis_waits_for_its_data_and_says_what_is_missing(tmp_path: Path)
         )
         (result,) = review.analysis_results()
         assert result.result is None
-        assert result.why == "berg2012 has no single agreed arm-level row for it"
+        assert (
+            result.why
+            == "berg2012 has no single agreed row for it: arm-level data, or an estimate in RR with its CI"
+        )
         assert named.id == "tr-vs-usual-rtw"
 
 
@@ -234,6 +237,7 @@ def test_the_cli_plans_a_review(tmp_path: Path, capsys: pytest.CaptureFixture[st
     named = ok("analysis", "studies", "tr-vs-usual-rtw", "--study", "hansen2010")
     assert named.splitlines() == [
         "analysis tr-vs-usual-rtw: rtw in tr-vs-usual: RR, random effects, 1 study",
-        "  not pooled: hansen2010 has no single agreed arm-level row for it",  # no time point
+        "  not pooled: hansen2010 has no single agreed row for it: arm-level data, or an "
+        "estimate in RR with its CI",  # no time point
     ]
     assert ok("analysis", "remove", "tr-vs-usual-rtw") == "analysis tr-vs-usual-rtw removed\n"

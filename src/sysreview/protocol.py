@@ -46,9 +46,11 @@ SETTINGS: dict[str, str] = {
     "screening_reviewers": "Independent decisions each record needs (1 or more)",
     "extraction_mode": "Outcome data extracted 'independent'ly by two, or 'checked' by a second",
 }
-#: the effect measures an analysis may pool, by the kind of outcome data
+#: the effect measures an analysis may pool, by the kind of outcome; reported
+#: estimates in any of them are pooled by generic inverse variance (a hazard ratio of
+#: a dichotomous outcome such as return to work, as RevMan's generic outcomes allow)
 MEASURES: dict[str, tuple[str, ...]] = {
-    "dichotomous": ("RR", "OR", "RD"),
+    "dichotomous": ("RR", "OR", "RD", "HR"),
     "continuous": ("MD", "SMD"),
     "time_to_event": ("HR",),
     "count": ("IRR", "RR"),

@@ -1172,23 +1172,25 @@ class AnalysisResult:
 def _analysis_result(data: ReviewData, analysis: Analysis) -> AnalysisResult:
     if not analysis.studies:
         return AnalysisResult(analysis, why="no studies yet (give them once data are agreed)")
-    rows = grade.study_rows(data, analysis)
+    rows = grade.pooled_rows(data, analysis)
     if rows is None:
         return AnalysisResult(analysis, why=_missing_rows(data, analysis))
     try:
         report = grade.pool(analysis, rows)
     except SysreviewError as error:
         return AnalysisResult(analysis, why=str(error))
-    total = sum(int((d.n_1 or 0) + (d.n_2 or 0)) for d in rows)
-    return AnalysisResult(analysis, report.result, total)
+    return AnalysisResult(analysis, report.result, grade.participants(rows))
 
 
 def _missing_rows(data: ReviewData, analysis: Analysis) -> str:
     one = replace(analysis, studies=())
     for study in analysis.studies:
-        if grade.study_rows(data, replace(one, studies=(study,))) is None:
-            return f"{study} has no single agreed arm-level row for it"
-    return "its studies' rows cannot be pooled together"
+        if grade.pooled_rows(data, replace(one, studies=(study,))) is None:
+            return (
+                f"{study} has no single agreed row for it: arm-level data, or an estimate "
+                f"in {analysis.measure} with its CI"
+            )
+    return "its studies mix arm-level data and reported estimates"
 
 
 @dataclass(frozen=True)

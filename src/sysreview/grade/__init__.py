@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         rate,
         start_level,
     )
-    from ._evidence import Evidence, gather, pool, study_rows
+    from ._evidence import Evidence, gather, participants, pool, pooled_rows, study_rows
     from ._judge import (
         Change,
         find,
@@ -136,6 +136,8 @@ _WHERE = {
     "gather": "_evidence",
     "pool": "_evidence",
     "study_rows": "_evidence",
+    "pooled_rows": "_evidence",
+    "participants": "_evidence",
     "history": "_judge",
     "judgements": "_sof",
     "latest_suggestions": "_judge",
@@ -206,7 +208,9 @@ __all__ = [
     "names",
     "ois_continuous",
     "ois_dichotomous",
+    "participants",
     "pool",
+    "pooled_rows",
     "rate",
     "set_judgement",
     "start",

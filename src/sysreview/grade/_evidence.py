@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from scipy.stats import norm
 
 from .. import stats
 from ..errors import DataError, SysreviewError
@@ -89,7 +90,7 @@ def gather(data: ReviewData, assessment: CertaintyAssessment) -> Evidence:
     robins = any(r.tool.lower() in ROBINS_TOOLS for r in rob)
     base = Evidence(assessment, outcome, "none", risk_of_bias=rob, robins=robins)
     if analysis is not None:
-        rows = _study_rows(data.outcome_data, analysis)
+        rows = pooled_rows(data, analysis)
         if rows is not None:
             return _computed(base, analysis, rows)
         if analysis.reported is not None and analysis.reported.estimate is not None:
@@ -144,11 +145,13 @@ def _from_row(base: Evidence, row: SofRow) -> Evidence:
 
 
 def _study_rows(
-    outcome_data: tuple[OutcomeData, ...], analysis: Analysis
+    outcome_data: tuple[OutcomeData, ...], analysis: Analysis, *, generic: bool = False
 ) -> list[OutcomeData] | None:
-    """One arm-level row per study of the analysis, or None if any study lacks one."""
+    """One arm-level row per study of the analysis (with ``generic``: one reported
+    estimate with its CI, in the analysis' measure), or None if any study lacks one."""
     if not analysis.studies:
         return None
+    usable = (lambda d: _estimate_level(d, analysis.measure)) if generic else _arm_level
     found: list[OutcomeData] = []
     for study in analysis.studies:
         candidates = [
@@ -158,12 +161,24 @@ def _study_rows(
             and d.outcome == analysis.outcome
             and d.comparison in (None, analysis.comparison)
             and d.timepoint == analysis.timepoint
-            and _arm_level(d)
+            and usable(d)
         ]
         if len(candidates) != 1:
             return None
         found.append(candidates[0])
     return found
+
+
+def _estimate_level(d: OutcomeData, measure: str) -> bool:
+    """A reported effect the generic inverse-variance method can pool: an estimate in
+    ``measure`` with a CI around it (positive, for a ratio)."""
+    if d.data_type != "estimate" or (d.measure or "").upper() != measure.upper():
+        return False
+    if d.estimate is None or d.ci_lb is None or d.ci_ub is None:
+        return False
+    if measure.upper() in RATIO and min(d.estimate, d.ci_lb, d.ci_ub) <= 0:
+        return False
+    return d.ci_lb < d.estimate < d.ci_ub
 
 
 def _arm_level(d: OutcomeData) -> bool:
@@ -179,11 +194,24 @@ def study_rows(data: ReviewData, analysis: Analysis) -> list[OutcomeData] | None
     return _study_rows(data.outcome_data, analysis)
 
 
+def pooled_rows(data: ReviewData, analysis: Analysis) -> list[OutcomeData] | None:
+    """The rows ``analysis`` pools: each study's arm-level row where every study has
+    one, else each study's reported estimate with its CI (generic inverse variance,
+    RevMan's "O-E and variance / generic" outcomes), else None."""
+    return _study_rows(data.outcome_data, analysis) or _study_rows(
+        data.outcome_data, analysis, generic=True
+    )
+
+
 def pool(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
     """Pool an analysis' arm-level rows as RevMan 5 does (its tool of record):
     Mantel-Haenszel for dichotomous data unless the analysis names a method,
     inverse variance with DerSimonian-Laird τ² for continuous data under random
-    effects; Egger's test where there are ten studies or more."""
+    effects; reported estimates by generic inverse variance (each one's SE from its
+    CI, on the log scale for a ratio; the result keeps the analysis' measure, so it is
+    shown exponentiated); Egger's test where there are ten studies or more."""
+    if rows[0].data_type == "estimate":
+        return _generic(analysis, rows)
     dichotomous = rows[0].data_type == "dichotomous"
     if any((d.data_type == "dichotomous") != dichotomous for d in rows):
         raise DataError(f"analysis {analysis.id}: its studies mix dichotomous and continuous data")
@@ -217,6 +245,46 @@ def pool(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
         raise DataError(f"analysis {analysis.id}: {exc}") from None
 
 
+#: the z the Cochrane Handbook (6.3.1) divides a CI's width by (3.92 = 2 × 1.96 for a
+#: 95 % CI), as RevMan's calculator does; other levels use the exact normal quantile
+_HANDBOOK_Z = {90.0: 1.645, 95.0: 1.96, 99.0: 2.576}
+
+
+def _generic(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
+    """Generic inverse variance: y and its SE from each reported estimate and CI
+    (Cochrane Handbook 6.3.1: SE = (upper − lower) / 3.92 for a 95 % CI, on the log
+    scale for ratios)."""
+    if any(d.data_type != "estimate" for d in rows):
+        raise DataError(f"analysis {analysis.id}: its studies mix estimates and arm-level data")
+    ratio = analysis.measure.upper() in RATIO
+    scale = math.log if ratio else float
+    yi, sei = [], []
+    for d in rows:
+        level = d.ci_level or 95.0
+        z = _HANDBOOK_Z.get(level) or float(norm.ppf(1 - (1 - level / 100) / 2))
+        lb, ub = scale(_v(d.ci_lb)), scale(_v(d.ci_ub))
+        yi.append(scale(_v(d.estimate)))
+        sei.append((ub - lb) / (2 * z))
+    method = analysis.method or ("DL" if analysis.model == "random" else "FE")
+    if method in ("MH", "PETO"):
+        raise DataError(
+            f"analysis {analysis.id}: {method} needs 2×2 counts; reported estimates are "
+            "pooled by inverse variance"
+        )
+    options = stats.options_for("revman5", measure="GEN", method=method, model=analysis.model)
+    try:
+        report = stats.meta_analysis(
+            {"yi": yi, "sei": sei},
+            options,
+            study=[d.study for d in rows],
+            small_study=len(rows) >= 10,
+        )
+    except SysreviewError as exc:
+        raise DataError(f"analysis {analysis.id}: {exc}") from None
+    shown = replace(report.result, measure=analysis.measure.upper())
+    return replace(report, result=shown)
+
+
 def _computed(base: Evidence, analysis: Analysis, rows: list[OutcomeData]) -> Evidence:
     dichotomous = rows[0].data_type == "dichotomous"
     report = pool(analysis, rows)
@@ -230,12 +298,17 @@ def _computed(base: Evidence, analysis: Analysis, rows: list[OutcomeData]) -> Ev
         for y, v in zip(yi, vi, strict=True)
         if np.isfinite(y) and np.isfinite(v)
     )
-    control = [(_v(d.events_2), _v(d.n_2)) if dichotomous else (0.0, _v(d.n_2)) for d in rows]
+    generic = rows[0].data_type == "estimate"
+    control = (
+        [(_v(d.events_2), _v(d.n_2)) if dichotomous else (0.0, _v(d.n_2)) for d in rows]
+        if not generic
+        else []
+    )
     risks = tuple(e / n for e, n in control if n) if dichotomous else ()
     pooled_risk = sum(e for e, _ in control) / sum(n for _, n in control) if dichotomous else None
     egger = report.egger.get("classic_lm") if report.egger else None
     control_mean = control_sd = None
-    if not dichotomous:
+    if not dichotomous and not generic:
         control_mean = statistics.median(_v(d.mean_2) for d in rows)
         control_sd = math.sqrt(
             sum((_v(d.n_2) - 1) * _v(d.sd_2) ** 2 for d in rows) / sum(_v(d.n_2) - 1 for d in rows)
@@ -248,7 +321,7 @@ def _computed(base: Evidence, analysis: Analysis, rows: list[OutcomeData]) -> Ev
         ci_lb=back(res.ci_lb),
         ci_ub=back(res.ci_ub),
         k=res.k,
-        participants=int(sum(_v(d.n_1) + _v(d.n_2) for d in rows)),
+        participants=participants(rows),
         i2=res.I2,
         tau2=res.tau2,
         q_p=res.Q_p,
@@ -264,6 +337,15 @@ def _computed(base: Evidence, analysis: Analysis, rows: list[OutcomeData]) -> Ev
         egger_p=egger.p if egger is not None else None,
         settings=options.to_dict(),
     )
+
+
+def participants(rows: list[OutcomeData]) -> int | None:
+    """The participants of pooled rows (None when a reported estimate does not say
+    how many it rests on)."""
+    counts = [(d.n_1, d.n_2) for d in rows]
+    if any(n1 is None or n2 is None for n1, n2 in counts):
+        return None
+    return int(sum((n1 or 0) + (n2 or 0) for n1, n2 in counts))
 
 
 def _v(value: float | None) -> float:

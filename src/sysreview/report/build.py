@@ -666,20 +666,21 @@ def _effects(x: _Builder, sof: list[grade.BuiltTable]) -> None:
 
 
 def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
-    """The pooled result in a sentence (recomputed from the studies' arm-level data
-    where the review has it, else as reported), its forest plot, and a funnel plot
-    where there are ten studies or more (Cochrane Handbook 13.3.5.4)."""
+    """The pooled result in a sentence (recomputed from the studies' arm-level data or
+    reported estimates where the review has them, else as reported), its forest plot,
+    and a funnel plot where there are ten studies or more (Cochrane Handbook
+    13.3.5.4)."""
     from .figures.forest import draw_forest
     from .figures.funnel import draw_funnel, funnel_plot
 
-    rows = grade.study_rows(x.data, a)
+    rows = grade.pooled_rows(x.data, a)
     report = grade.pool(a, rows) if rows is not None else None
     plot = _forest(x, a, c, rows, report)
     source = f"analyses.yaml:{a.id}"
     pooled: tuple[float | None, float | None, float | None, int | None, int | None] | None = None
     if report is not None and rows is not None:
         res = report.result
-        total = int(sum((r.n_1 or 0) + (r.n_2 or 0) for r in rows))
+        total = grade.participants(rows)
         pooled = (res.back(res.estimate), res.back(res.ci_lb), res.back(res.ci_ub), res.k, total)
         o = report.options
         how = f"recomputed: {o.method}, {o.model} effects, {o.preset} conventions"
@@ -690,7 +691,7 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
     if pooled is not None:
         estimate, lb, ub, k, people = pooled
         parts: list[str | b.Text] = [
-            f"{x.w['pooled']} ({a.timepoint or ''}): {a.measure} ",
+            f"{x.w['pooled']}{f' ({a.timepoint})' if a.timepoint else ''}: {a.measure} ",
             x.number(estimate, source, f"pooled estimate, {how}"),
         ]
         if lb is not None and ub is not None:
@@ -733,8 +734,9 @@ def _forest(
     rows: list[OutcomeData] | None,
     report: stats.MetaReport | None,
 ) -> Any:
-    """A forest plot: from the studies' arm-level data where the review has it,
-    else the pooled result alone (the diamond), as reported."""
+    """A forest plot: from the studies' arm-level data (or their reported estimates,
+    pooled by generic inverse variance) where the review has them, else the pooled
+    result alone (the diamond), as reported."""
     from .figures import forest
 
     intervention, comparator = grade.names(c, x.lang)
@@ -745,7 +747,9 @@ def _forest(
     if rows is not None and report is not None:
         g1: list[tuple[str, ...]]
         g2: list[tuple[str, ...]]
-        if rows[0].data_type == "dichotomous":
+        if rows[0].data_type == "estimate":  # generic inverse variance: no arm cells
+            g1, g2 = [], []
+        elif rows[0].data_type == "dichotomous":
             g1 = [(_int(r.events_1), _int(r.n_1)) for r in rows]
             g2 = [(_int(r.events_2), _int(r.n_2)) for r in rows]
         else:
