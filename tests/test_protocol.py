@@ -170,9 +170,9 @@ def test_an_analysis_waits_for_its_data_and_says_what_is_missing(tmp_path: Path)
         )
         (result,) = review.analysis_results()
         assert result.result is None
-        assert (
-            result.why
-            == "berg2012 has no single agreed row for it: arm-level data, or an estimate in RR with its CI"
+        assert result.why == (
+            "berg2012 has no single agreed row for it: arm-level data, or an estimate in RR "
+            "with its CI"
         )
         assert named.id == "tr-vs-usual-rtw"
 

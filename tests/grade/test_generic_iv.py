@@ -32,9 +32,7 @@ REFERENCE = SHARED / "reference" / "metafor" / "p05_hackshaw1998_generic_iv.json
 
 @pytest.fixture(scope="module")
 def hackshaw() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(
-        require(REFERENCE, "metafor reference results").read_text()
-    )
+    loaded: dict[str, Any] = json.loads(require(REFERENCE, "metafor reference results").read_text())
     return loaded
 
 
