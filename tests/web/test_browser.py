@@ -454,3 +454,39 @@ def test_a_reviewer_adds_full_texts_while_screening_in_chromium(
         )
         page.screenshot(path=tmp_path / "fulltexts.png", full_page=True)
     _keep_screenshots(tmp_path, "fulltext-screen.png", "fulltexts.png")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_lead_plans_an_analysis_and_sees_its_forest_plot_in_chromium(
+    server: str, review_dir: Path, tmp_path: Path
+) -> None:
+    with Review.open(review_dir) as review:
+        review.add_outcome("rtw", by="cat", name="Return to work")
+        review.add_comparison("tr", by="cat", intervention="Rehabilitation", comparator="Usual")
+        trials = {"hansen2010": (30, 60, 20, 58), "olsen2014": (45, 100, 38, 102)}
+        studies = tuple(Study(id=s, label=f"{s[:-4].capitalize()} {s[-4:]}") for s in trials)
+        review.save(replace(review.data(), studies=studies))
+        for study, (a, n1, c, n2) in trials.items():
+            for who in ("ann", "bob"):
+                review.extract(by=who, study=study, outcome="rtw", comparison="tr",
+                               data_type="dichotomous", events_1=a, n_1=n1, events_2=c,
+                               n_2=n2)  # fmt: skip
+    with _chromium() as page:
+        from playwright.sync_api import expect
+
+        _sign_in(page, server, "cat")
+        page.get_by_role("link", name="Data", exact=True).click()
+        page.get_by_test_id("analyses-link").get_by_role("link", name="Analyses").click()
+        page.get_by_label("Time point").fill("")
+        page.get_by_role("button", name="Plan the analysis").click()
+        expect(page.get_by_test_id("done")).to_have_text("Analysis tr-rtw is planned.")
+        card = page.locator('[data-analysis="tr-rtw"]')
+        expect(card.get_by_test_id("pooled")).to_contain_text("2 studies, 320 participants")
+        plot = card.get_by_role("img", name="Forest plot of tr-rtw")
+        expect(plot).to_be_visible()
+        page.wait_for_function(
+            "document.querySelector('img.forest').complete"
+            " && document.querySelector('img.forest').naturalWidth > 0"
+        )
+        page.screenshot(path=tmp_path / "analyses.png", full_page=True)
+    _keep_screenshots(tmp_path, "analyses.png")

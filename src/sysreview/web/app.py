@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from .. import screening
 from ..errors import SysreviewError, WorkflowError
 from ..review import Review
-from . import extract, fulltext, grade, report, rob, studies
+from . import analyses, extract, fulltext, grade, report, rob, studies
 
 COOKIE = "sysreview_reviewer"
 STAGES = {"ta": "title_abstract", "ft": "full_text"}
@@ -388,6 +388,7 @@ def create_app(
     app.include_router(studies.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(fulltext.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(extract.router(review, page=page, signed_in=signed_in, message=_message))
+    app.include_router(analyses.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(grade.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(report.router(review, signed_in=signed_in))
     return app
