@@ -81,6 +81,7 @@ RULES = {
         "appraisal",
         "extraction",
         "revman",
+        "protocol",
     },
     # the web app: the facade, the screening helpers that mark the protocol's words,
     # the risk-of-bias tools' questions, and the names of outcome data's fields

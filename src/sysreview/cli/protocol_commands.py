@@ -5,6 +5,7 @@ analysis pooled from the agreed data as it stands."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -32,10 +33,8 @@ def show(ctx: click.Context, as_json: bool) -> None:
         data = review.data()
     p = data.protocol
     if as_json:
-        from .._fields import to_plain
-
-        plain = to_plain(p)
-        plain["analyses"] = [to_plain(a) for a in data.analyses]
+        plain = dataclasses.asdict(p)
+        plain["analyses"] = [dataclasses.asdict(a) for a in data.analyses]
         click.echo(json.dumps(plain, ensure_ascii=False, indent=2))
         return
     for name in ("population", "intervention", "comparator", "outcome", "registration"):
