@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -727,6 +727,39 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
         )
 
 
+def _forest_rob(
+    x: _Builder, a: Analysis, studies: Sequence[str], labels: Mapping[str, str]
+) -> tuple[dict[str, tuple[str | None, ...]] | None, tuple[str, ...], tuple[str, ...]]:
+    """The risk-of-bias columns of an analysis' forest plot, as RevMan draws them:
+    the agreed judgements of the tool that judged most of its studies (for this
+    outcome where judged per outcome), each domain by its heading (A-G for RoB 1),
+    with the overall judgement for RoB 2 and ROBINS-I; none when no study is judged."""
+    from .figures.rob import rob_table
+
+    wanted = set(studies)
+    pairs = {(r.tool, r.study) for r in x.data.risk_of_bias if r.consensus and r.study in wanted}
+    judged = Counter(tool for tool, _ in pairs)
+    if not judged:
+        return None, (), ()
+    tool = sorted(judged, key=lambda t: (-judged[t], t))[0]
+    chosen = [r for r in x.data.risk_of_bias if r.study in wanted]
+    try:
+        table = rob_table(chosen, tool=tool, study_labels=labels, lang=x.lang, outcome=a.outcome)
+    except DataError:
+        return None, (), ()
+    overall = tool != "rob1"
+    rob = {
+        name: (*cells, *((table.overall[i],) if overall else ()))
+        for i, (name, cells) in enumerate(zip(table.studies, table.cells, strict=True))
+    }
+    words = {"nb": "Samlet", "en": "Overall"}
+    domains = (*table.domain_labels, *((words[x.lang][0],) if overall else ()))
+    legend = tuple(
+        f"({h}) {name}" for h, name in zip(table.domain_labels, table.legend, strict=True)
+    ) + ((f"({words[x.lang][0]}) {words[x.lang]}",) if overall else ())
+    return rob, domains, legend
+
+
 def _forest(
     x: _Builder,
     a: Analysis,
@@ -755,6 +788,7 @@ def _forest(
         else:
             g1 = [(_fmt(r.mean_1, "en"), _fmt(r.sd_1, "en"), _int(r.n_1)) for r in rows]
             g2 = [(_fmt(r.mean_2, "en"), _fmt(r.sd_2, "en"), _int(r.n_2)) for r in rows]
+        rob, domains, legend = _forest_rob(x, a, [r.study for r in rows], labels)
         return forest.forest_plot(
             report.result,
             labels=[labels.get(r.study, r.study) for r in rows],
@@ -762,6 +796,9 @@ def _forest(
             group2=g2,
             arm_labels=(intervention, comparator),
             favours=favours,
+            rob=rob,
+            rob_domains=domains,
+            rob_legend=legend,
         )
     rep = a.reported
     if rep is None or rep.estimate is None or rep.ci_lb is None or rep.ci_ub is None:
