@@ -81,22 +81,11 @@ RULES = {
         "appraisal",
         "extraction",
         "revman",
-        "protocol",
     },
     # the web app: the facade, the screening helpers that mark the protocol's words,
     # the risk-of-bias tools' questions, and the names of outcome data's fields
     # ... and the GRADE page's domains, levels and symbols (grade), typed by the model
-    # ... and the measures an analysis may pool (protocol)
-    "web": {
-        "review",
-        "errors",
-        "screening",
-        "appraisal",
-        "extraction",
-        "grade",
-        "model",
-        "protocol",
-    },
+    "web": {"review", "errors", "screening", "appraisal", "extraction", "grade", "model"},
     "ingest": {"errors", "model"},
     # the standalone table reader reuses ingest's field cleaning and tabular's reader
     "dedup": {"errors", "model", "ingest", "tabular"},

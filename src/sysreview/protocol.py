@@ -15,7 +15,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import stats
 from .errors import SysreviewError, WorkflowError
 from .model import (
     Analysis,
@@ -319,6 +318,8 @@ def _check_pooling(measure: str, model: str, method: str | None, outcome: Outcom
     if method is not None and method.upper() == "PETO" and measure != "OR":
         raise WorkflowError("Peto's method pools odds ratios", hint="give --measure OR")
     if method is not None:
+        from . import stats  # numpy and scipy: only when a method is checked
+
         try:
             stats.options_for("revman5", measure=measure, method=method.upper(), model=code)
         except SysreviewError as exc:  # the statistics core's own words

@@ -163,6 +163,9 @@ class Status:
 class Review:
     """An open review directory."""
 
+    #: the effect measures an analysis may pool, by the kind of outcome
+    ANALYSIS_MEASURES = planning.MEASURES
+
     def __init__(self, root: Path, settings: Settings, store: Store) -> None:
         self.root = root
         self.settings = settings

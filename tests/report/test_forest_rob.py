@@ -33,10 +33,20 @@ ROB1 = (
 
 
 def _data(judgements: tuple[RobAssessment, ...]) -> ReviewData:
+    trials = {"a2010": (30, 60, 20, 58), "b2014": (45, 100, 38, 102)}
     rows = tuple(
-        OutcomeData(id=f"{s}-rtw", study=s, outcome="rtw", data_type="dichotomous",
-                    comparison="tr", events_1=a, n_1=n1, events_2=c, n_2=n2)  # fmt: skip
-        for s, (a, n1, c, n2) in {"a2010": (30, 60, 20, 58), "b2014": (45, 100, 38, 102)}.items()
+        OutcomeData(
+            id=f"{s}-rtw",
+            study=s,
+            outcome="rtw",
+            data_type="dichotomous",
+            comparison="tr",
+            events_1=a,
+            n_1=n1,
+            events_2=c,
+            n_2=n2,
+        )
+        for s, (a, n1, c, n2) in trials.items()
     )
     return ReviewData(
         review=ReviewInfo(id="x", title="x"),
@@ -46,8 +56,9 @@ def _data(judgements: tuple[RobAssessment, ...]) -> ReviewData:
         ),
         studies=(Study(id="a2010", label="A 2010"), Study(id="b2014", label="B 2014")),
         outcome_data=rows,
-        analyses=(Analysis(id="tr-rtw", comparison="tr", outcome="rtw",
-                           studies=("a2010", "b2014")),),  # fmt: skip
+        analyses=(
+            Analysis(id="tr-rtw", comparison="tr", outcome="rtw", studies=("a2010", "b2014")),
+        ),
         risk_of_bias=judgements,
     )
 
@@ -61,10 +72,13 @@ def _plot(data: ReviewData, tmp_path: Path, lang: str = "en"):  # type: ignore[n
 
 
 def test_rob1_judgements_are_columns_a_to_g(tmp_path: Path) -> None:
-    judgements = tuple(
-        RobAssessment(study="a2010", tool="rob1", domain=d, judgement="low" if i else "high")
-        for i, d in enumerate(ROB1)
-    ) + (RobAssessment(study="b2014", tool="rob1", domain=ROB1[0], judgement="unclear"),)
+    judgements = (
+        *(
+            RobAssessment(study="a2010", tool="rob1", domain=d, judgement="low" if i else "high")
+            for i, d in enumerate(ROB1)
+        ),
+        RobAssessment(study="b2014", tool="rob1", domain=ROB1[0], judgement="unclear"),
+    )
     plot = _plot(_data(judgements), tmp_path)
     assert plot.rob_domains == ("A", "B", "C", "D", "E", "F", "G")
     assert plot.rob_legend[0] == "(A) Random sequence generation"

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from .. import model
-from ..protocol import MEASURES
+from ..review import Review
 from . import review_commands
 
 # --- protocol ----------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def comparison_remove(ctx: click.Context, id: str, reviewer: str) -> None:
 
 # --- analyses -----------------------------------------------------------------------------
 
-_ALL_MEASURES = sorted({m for ms in MEASURES.values() for m in ms})
+_ALL_MEASURES = sorted({m for ms in Review.ANALYSIS_MEASURES.values() for m in ms})
 
 
 @click.group("analysis")

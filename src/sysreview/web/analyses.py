@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from ..errors import SysreviewError
-from ..protocol import MEASURES
 from ..review import Review
 from ._page import MessageFn, PageFn, SignedInFn
 
@@ -54,7 +53,7 @@ def router(
             outcomes=data.protocol.outcomes,
             comparisons=data.protocol.comparisons,
             names={o.id: o.name for o in data.protocol.outcomes},
-            measures=MEASURES,
+            measures=Review.ANALYSIS_MEASURES,
             done=done,
             error=error,
         )
