@@ -12,8 +12,8 @@ is refused, naming what refers to it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from .errors import SysreviewError, WorkflowError
 from .model import (
@@ -152,54 +152,84 @@ _COMPARISON_FIELDS = (
 def add_outcome(data: ReviewData, id: str, **fields: Any) -> tuple[ReviewData, Outcome]:
     """Add an outcome (``name`` needed; ``kind``, ``direction``, ``importance``,
     ``priority`` from their vocabularies)."""
-    ident = _new_id(id, [o.id for o in data.protocol.outcomes], "outcome")
-    outcome = _outcome(Outcome(id=ident, name=""), fields)
-    protocol = replace(data.protocol, outcomes=(*data.protocol.outcomes, outcome))
-    return _with(data, protocol), outcome
+    return _add(data, Outcome(id=id, name=""), fields, _outcome)
 
 
 def set_outcome(data: ReviewData, id: str, **fields: Any) -> tuple[ReviewData, Outcome]:
     """Change an outcome's fields (its id stays: data refer to it)."""
-    outcomes = list(data.protocol.outcomes)
-    at = _index([o.id for o in outcomes], id, "outcome")
-    outcomes[at] = _outcome(outcomes[at], fields)
-    protocol = replace(data.protocol, outcomes=tuple(outcomes))
-    return _with(data, protocol), outcomes[at]
+    return _set(data, Outcome, id, fields, _outcome)
 
 
 def remove_outcome(data: ReviewData, id: str) -> tuple[ReviewData, Outcome]:
     """Take an outcome off the protocol; refused while data refer to it."""
-    outcomes = data.protocol.outcomes
-    gone = outcomes[_index([o.id for o in outcomes], id, "outcome")]
-    _unreferenced(data, "outcome", id)
-    protocol = replace(data.protocol, outcomes=tuple(o for o in outcomes if o.id != id))
-    return _with(data, protocol), gone
+    return _remove(data, Outcome, id)
 
 
 def add_comparison(data: ReviewData, id: str, **fields: Any) -> tuple[ReviewData, Comparison]:
     """Add a comparison (``intervention`` and ``comparator`` needed)."""
-    ident = _new_id(id, [c.id for c in data.protocol.comparisons], "comparison")
-    comparison = _comparison(Comparison(id=ident, intervention="", comparator=""), fields)
-    protocol = replace(data.protocol, comparisons=(*data.protocol.comparisons, comparison))
-    return _with(data, protocol), comparison
+    return _add(data, Comparison(id=id, intervention="", comparator=""), fields, _comparison)
 
 
 def set_comparison(data: ReviewData, id: str, **fields: Any) -> tuple[ReviewData, Comparison]:
     """Change a comparison's fields (its id stays)."""
-    comparisons = list(data.protocol.comparisons)
-    at = _index([c.id for c in comparisons], id, "comparison")
-    comparisons[at] = _comparison(comparisons[at], fields)
-    protocol = replace(data.protocol, comparisons=tuple(comparisons))
-    return _with(data, protocol), comparisons[at]
+    return _set(data, Comparison, id, fields, _comparison)
 
 
 def remove_comparison(data: ReviewData, id: str) -> tuple[ReviewData, Comparison]:
     """Take a comparison off the protocol; refused while data refer to it."""
-    comparisons = data.protocol.comparisons
-    gone = comparisons[_index([c.id for c in comparisons], id, "comparison")]
-    _unreferenced(data, "comparison", id)
-    protocol = replace(data.protocol, comparisons=tuple(c for c in comparisons if c.id != id))
-    return _with(data, protocol), gone
+    return _remove(data, Comparison, id)
+
+
+# An outcome and a comparison are both a list of the protocol's, entries with ids that
+# data refer to: one way to add, change and remove either.
+
+
+Entry = TypeVar("Entry", Outcome, Comparison)
+
+
+def _what(cls: type[Outcome] | type[Comparison]) -> str:
+    return "outcome" if cls is Outcome else "comparison"
+
+
+def _entries(data: ReviewData, cls: type[Entry]) -> tuple[Entry, ...]:
+    entries: tuple[Entry, ...] = getattr(data.protocol, f"{_what(cls)}s")
+    return entries
+
+
+def _stored(data: ReviewData, cls: type[Entry], entries: tuple[Entry, ...]) -> ReviewData:
+    return _with(data, replace(data.protocol, **{f"{_what(cls)}s": entries}))
+
+
+#: checks ``fields`` and gives the entry with them
+Build = Callable[[Entry, Mapping[str, Any]], Entry]
+
+
+def _add(
+    data: ReviewData, blank: Entry, fields: Mapping[str, Any], build: Build[Entry]
+) -> tuple[ReviewData, Entry]:
+    cls: type[Entry] = type(blank)
+    held: tuple[Entry, ...] = _entries(data, cls)
+    ident = _new_id(blank.id, [e.id for e in held], _what(cls))
+    made = build(replace(blank, id=ident), fields)
+    entries = list(held)
+    entries.append(made)
+    return _stored(data, cls, tuple(entries)), made
+
+
+def _set(
+    data: ReviewData, cls: type[Entry], id: str, fields: Mapping[str, Any], build: Build[Entry]
+) -> tuple[ReviewData, Entry]:
+    held = list(_entries(data, cls))
+    at = _index([e.id for e in held], id, _what(cls))
+    held[at] = build(held[at], fields)
+    return _stored(data, cls, tuple(held)), held[at]
+
+
+def _remove(data: ReviewData, cls: type[Entry], id: str) -> tuple[ReviewData, Entry]:
+    held = _entries(data, cls)
+    gone = held[_index([e.id for e in held], id, _what(cls))]
+    _unreferenced(data, _what(cls), id)
+    return _stored(data, cls, tuple(e for e in held if e.id != id)), gone
 
 
 # --- analyses ----------------------------------------------------------------------------
