@@ -32,3 +32,22 @@ def review_dir(tmp_path: Path, db_url: str) -> Iterator[Path]:
         protocol = Protocol(population="Workers on sick leave", exclusion_reasons=REASONS)
         review.save(replace(review.data(), records=records, protocol=protocol))
     yield root
+
+
+@pytest.fixture(autouse=True)
+def _close_every_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close each review an app opened: an app closes its review on shutdown, which a
+    test client never entered as a context does not run, and a PostgreSQL pool left
+    to the garbage collector warns (and fails the run) whenever it happens to go."""
+    opened: list[Review] = []
+    original = Review.open.__func__  # type: ignore[attr-defined]
+
+    def open_and_keep(cls: type[Review], directory: str | Path) -> Review:
+        review: Review = original(cls, directory)
+        opened.append(review)
+        return review
+
+    monkeypatch.setattr(Review, "open", classmethod(open_and_keep))
+    yield
+    for review in opened:
+        review.close()
