@@ -190,16 +190,18 @@ def read_bundle_files(directory: str | Path, data: model.ReviewData) -> dict[str
     SHA-256; a missing or changed file raises ParseError naming it and the line of
     ``fulltexts.csv`` that names it."""
     root = Path(directory)
+    table = root / "fulltexts.csv"
+    lines = [line for line, _ in _csv.load(model.FullText, table)] if table.is_file() else []
     out: dict[str, bytes] = {}
     for index, fulltext in enumerate(data.fulltexts):
         if fulltext.sha256 is None:
             continue
         path = root / FULLTEXT_DIR / stored_name(fulltext)
-        line = _csv_line(root / "fulltexts.csv", index)
+        line = lines[index] if index < len(lines) else None
         if not path.is_file():
             raise ParseError(
                 f"the full text of {fulltext.record!r} is missing: no {FULLTEXT_DIR}/{path.name}",
-                path=root / "fulltexts.csv",
+                path=table,
                 line=line,
                 field="sha256",
                 hint=f"put the file at {path}, or remove the line",
@@ -209,18 +211,13 @@ def read_bundle_files(directory: str | Path, data: model.ReviewData) -> dict[str
             raise ParseError(
                 f"{FULLTEXT_DIR}/{path.name} does not have the SHA-256 its line gives "
                 "(changed or damaged)",
-                path=root / "fulltexts.csv",
+                path=table,
                 line=line,
                 field="sha256",
                 hint="restore the file, or add it again to the review",
             )
         out[fulltext.sha256] = content
     return out
-
-
-def _csv_line(path: Path, index: int) -> int | None:
-    rows = list(_csv.load(model.FullText, path)) if path.is_file() else []
-    return rows[index][0] if index < len(rows) else None
 
 
 def _read_file(spec: BundleFile, path: Path, lines: _Lines) -> Any:

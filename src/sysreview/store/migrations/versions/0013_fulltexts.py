@@ -3,7 +3,7 @@ fulltext_files: the files' bytes by hash; prisma: reports sought and not retriev
 
 Revision ID: 0013
 Revises: 0012
-Create Date: 2026-11-25 13:30:00
+Create Date: 2026-11-24 13:30:00
 """
 
 from collections.abc import Sequence
