@@ -88,3 +88,24 @@ def test_with_accounts_only_a_lead_gets_the_forms(review_dir: Path) -> None:
     assert 'data-testid="plan-form"' not in page and "Look again" not in page
     refused = ann.post("/analyses/tr-rtw/remove")
     assert refused.status_code == 409 and "lead" in refused.text
+
+
+def test_a_lead_adds_an_outcome_and_a_comparison_then_plans(review_dir: Path) -> None:
+    cat = _client(review_dir, "cat")
+    page = cat.get("/analyses").text
+    assert "No outcomes yet." in page and "The protocol needs an outcome" in page
+    added = cat.post("/analyses/outcome", data={"id": "pain", "name": "Pain", "kind": "continuous",
+                                                "direction": "lower_is_better"})  # fmt: skip
+    assert "Outcome pain is in the protocol." in added.text
+    assert 'Pain <span class="meta">(pain; continuous, lower is better, critical)' in added.text
+    added = cat.post("/analyses/comparison", data={"id": "tr", "intervention": "Rehab",
+                                                   "comparator": "Usual"})  # fmt: skip
+    assert "Comparison tr is in the protocol." in added.text
+    refused = cat.post("/analyses/outcome", data={"id": "pain", "name": "Again"})
+    assert refused.status_code == 409 and "outcome &#39;pain&#39; exists already" in refused.text
+    planned = cat.post("/analyses", data={"comparison": "tr", "outcome": "pain"})
+    assert "Analysis tr-pain is planned." in planned.text
+    assert "MD, random effects; 0 studies" in " ".join(planned.text.split())
+    with Review.open(review_dir) as review:
+        outcome = review.data().protocol.outcomes[0]
+    assert (outcome.kind, outcome.direction) == ("continuous", "lower_is_better")

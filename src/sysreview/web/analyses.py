@@ -1,7 +1,8 @@
 """The analyses page (RevMan's "Data and analyses"): every planned meta-analysis with
 its result pooled from the agreed data as they stand, or what it still lacks, and its
 forest plot drawn on request; a lead plans an analysis, has it look again for the
-studies with agreed data, or drops it.  Every rule is the facade's
+studies with agreed data, or drops it, and adds the protocol's outcomes and
+comparisons an analysis needs.  Every rule is the facade's
 (:meth:`Review.add_analysis`); each form is one POST, one transaction."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
+from .. import model
 from ..errors import SysreviewError
 from ..review import Review
 from ._page import MessageFn, PageFn, SignedInFn
@@ -29,6 +31,20 @@ class AnalysisForm(BaseModel):
     timepoint: str = ""
     measure: str = ""
     model: str = "random"
+
+
+class OutcomeForm(BaseModel):
+    id: str
+    name: str
+    kind: str = "dichotomous"
+    direction: str = "higher_is_better"
+    importance: str = "critical"
+
+
+class ComparisonForm(BaseModel):
+    id: str
+    intervention: str
+    comparator: str
 
 
 def router(
@@ -54,6 +70,11 @@ def router(
             comparisons=data.protocol.comparisons,
             names={o.id: o.name for o in data.protocol.outcomes},
             measures=Review.ANALYSIS_MEASURES,
+            vocabulary={
+                "kind": model.choices(model.OutcomeKind),
+                "direction": model.choices(model.Direction),
+                "importance": model.choices(model.Importance),
+            },
             done=done,
             error=error,
         )
@@ -87,6 +108,24 @@ def router(
                 model=form.model,
             )
             return f"analysis {added.id} is planned"
+
+        return changed(request, act)
+
+    @routes.post("/analyses/outcome", response_model=None)
+    def add_outcome(request: Request, form: Annotated[OutcomeForm, Form()]) -> Response:
+        def act(who: str) -> str:
+            fields = form.model_dump(exclude={"id"})
+            added = review.add_outcome(form.id.strip(), by=who, **fields)
+            return f"outcome {added.id} is in the protocol"
+
+        return changed(request, act)
+
+    @routes.post("/analyses/comparison", response_model=None)
+    def add_comparison(request: Request, form: Annotated[ComparisonForm, Form()]) -> Response:
+        def act(who: str) -> str:
+            fields = form.model_dump(exclude={"id"})
+            added = review.add_comparison(form.id.strip(), by=who, **fields)
+            return f"comparison {added.id} is in the protocol"
 
         return changed(request, act)
 
