@@ -60,6 +60,7 @@ def test_from_search_exports_to_summary_of_findings_and_report(
             ok("screen", "decide", order[-1], verdict, "--reviewer", who)
     assert len(set(order)) == 12
     assert ok("screen", "next", "--reviewer", "ann") == "nothing waits for ann at title_abstract\n"
+    assert json.loads(ok("screen", "next", "--json", "--reviewer", "ann")) is None
 
     # full texts: each one's file added, then both screened in at full text and linked
     for record in order[:2]:

@@ -65,7 +65,8 @@ def next_(
         item = review.next_to_screen(reviewer, _stage(stage), order=order, model=model)
         keywords = screening.protocol_keywords(review.data().protocol)
     if item is None:
-        click.echo(f"nothing waits for {reviewer} at {_stage(stage)}")
+        # a program reading --json gets null, a person the sentence
+        click.echo("null" if as_json else f"nothing waits for {reviewer} at {_stage(stage)}")
         return
     record = item.record
     if as_json:
