@@ -27,6 +27,7 @@ from sysreview.report import build_report
 
 from ..shared_data import SHARED, require
 
+Z = 1.959963984540054  # the normal quantile of 97.5 %, as stats.se_from_ci takes it
 REFERENCE = SHARED / "reference" / "metafor" / "p05_hackshaw1998_generic_iv.json"
 
 
@@ -38,7 +39,7 @@ def hackshaw() -> dict[str, Any]:
 
 def _review(reference: dict[str, Any], model: str) -> ReviewData:
     """Each study's OR and 95 % CI as a review would extract them, written from
-    metafor's yi and vi so that the CI's width is exactly 3.92 SE."""
+    metafor's yi and vi so that the CI's width is exactly 2 z(0.975) SE."""
     rows, studies = [], []
     for i, s in enumerate(reference["studies"]):
         se = math.sqrt(s["vi"])
@@ -53,8 +54,8 @@ def _review(reference: dict[str, Any], model: str) -> ReviewData:
                 comparison="ets",
                 measure="OR",
                 estimate=math.exp(s["yi"]),
-                ci_lb=math.exp(s["yi"] - 1.96 * se),
-                ci_ub=math.exp(s["yi"] + 1.96 * se),
+                ci_lb=math.exp(s["yi"] - Z * se),
+                ci_ub=math.exp(s["yi"] + Z * se),
             )
         )
     protocol = Protocol(

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from scipy.stats import norm
 
 from .. import stats
 from ..errors import DataError, SysreviewError
@@ -245,26 +244,19 @@ def pool(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
         raise DataError(f"analysis {analysis.id}: {exc}") from None
 
 
-#: the z the Cochrane Handbook (6.3.1) divides a CI's width by (3.92 = 2 × 1.96 for a
-#: 95 % CI), as RevMan's calculator does; other levels use the exact normal quantile
-_HANDBOOK_Z = {90.0: 1.645, 95.0: 1.96, 99.0: 2.576}
-
-
 def _generic(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
     """Generic inverse variance: y and its SE from each reported estimate and CI
-    (Cochrane Handbook 6.3.1: SE = (upper − lower) / 3.92 for a 95 % CI, on the log
-    scale for ratios)."""
+    (``stats.yi_from_ci``, ``stats.se_from_ci``: on the log scale for ratios)."""
     if any(d.data_type != "estimate" for d in rows):
         raise DataError(f"analysis {analysis.id}: its studies mix estimates and arm-level data")
     ratio = analysis.measure.upper() in RATIO
-    scale = math.log if ratio else float
-    yi, sei = [], []
-    for d in rows:
-        level = d.ci_level or 95.0
-        z = _HANDBOOK_Z.get(level) or float(norm.ppf(1 - (1 - level / 100) / 2))
-        lb, ub = scale(_v(d.ci_lb)), scale(_v(d.ci_ub))
-        yi.append(scale(_v(d.estimate)))
-        sei.append((ub - lb) / (2 * z))
+    lower = [_v(d.ci_lb) for d in rows]
+    upper = [_v(d.ci_ub) for d in rows]
+    yi = stats.yi_from_ci([_v(d.estimate) for d in rows], lower, upper, log=ratio)
+    sei = [
+        float(stats.se_from_ci([lo], [hi], level=d.ci_level or 95.0, log=ratio)[0])
+        for d, lo, hi in zip(rows, lower, upper, strict=True)
+    ]
     method = analysis.method or ("DL" if analysis.model == "random" else "FE")
     if method in ("MH", "PETO"):
         raise DataError(
@@ -274,7 +266,7 @@ def _generic(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
     options = stats.options_for("revman5", measure="GEN", method=method, model=analysis.model)
     try:
         report = stats.meta_analysis(
-            {"yi": yi, "sei": sei},
+            {"yi": list(yi), "sei": sei},
             options,
             study=[d.study for d in rows],
             small_study=len(rows) >= 10,
