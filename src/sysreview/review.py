@@ -1170,6 +1170,9 @@ class AnalysisResult:
     result: Any = None  # a stats.MetaResult
     participants: int | None = None
     why: str | None = None
+    #: pooled by subgroup (its rows all name one): each subgroup and the test for
+    #: subgroup differences (a stats.SubgroupResult)
+    subgroups: Any = None
 
 
 def _analysis_result(data: ReviewData, analysis: Analysis) -> AnalysisResult:
@@ -1182,7 +1185,7 @@ def _analysis_result(data: ReviewData, analysis: Analysis) -> AnalysisResult:
         report = grade.pool(analysis, rows)
     except SysreviewError as error:
         return AnalysisResult(analysis, why=str(error))
-    return AnalysisResult(analysis, report.result, grade.participants(rows))
+    return AnalysisResult(analysis, report.result, grade.participants(rows), None, report.subgroups)
 
 
 def _missing_rows(data: ReviewData, analysis: Analysis) -> str:

@@ -109,3 +109,25 @@ def test_a_lead_adds_an_outcome_and_a_comparison_then_plans(review_dir: Path) ->
     with Review.open(review_dir) as review:
         outcome = review.data().protocol.outcomes[0]
     assert (outcome.kind, outcome.direction) == ("continuous", "lower_is_better")
+
+
+def test_an_analysis_by_subgroup_shows_the_test_for_differences(review_dir: Path) -> None:
+    with Review.open(review_dir) as review:
+        review.add_outcome("rtw", by="cat", name="Return to work")
+        review.add_comparison("tr", by="cat", intervention="Rehabilitation", comparator="Usual")
+        labelled = tuple(Study(id=s, label=s.capitalize()) for s in TRIALS)
+        review.save(replace(review.data(), studies=labelled))
+        for (study, (a, n1, c, n2)), group in zip(TRIALS.items(), ("short", "long"), strict=True):
+            for who in ("ann", "bob"):
+                review.extract(by=who, study=study, outcome="rtw", comparison="tr", group=group,
+                               data_type="dichotomous", events_1=a, n_1=n1, events_2=c,
+                               n_2=n2)  # fmt: skip
+        review.add_analysis("tr", "rtw", by="cat")
+        (result,) = review.analysis_results()
+    assert result.subgroups is not None and result.subgroups.groups == ("short", "long")
+    page = " ".join(_client(review_dir, "cat").get("/analyses").text.split())
+    sub = result.subgroups
+    assert (
+        f"By subgroup (short, long): test for subgroup differences χ² = {sub.Q:.2f}, df = 1 "
+        f"(P = {sub.Q_p:.2f})"
+    ) in page

@@ -387,10 +387,18 @@ def _pooled(r: Any) -> str:
         return f"not pooled: {r.why}"
     res = r.result
     est, lb, ub = res.estimate_exp, res.ci_lb_exp, res.ci_ub_exp
-    return (
-        f"{r.analysis.measure} {est:.2f} ({lb:.2f} to {ub:.2f}); {res.k} studies, "
-        f"{r.participants} participants; I² {res.I2:.0f}%"
+    people = f"{r.participants} participants; " if r.participants is not None else ""
+    text = (
+        f"{r.analysis.measure} {est:.2f} ({lb:.2f} to {ub:.2f}); {res.k} studies, {people}"
+        f"I² {res.I2:.0f}%"
     )
+    sub = r.subgroups
+    if sub is not None and len(sub.groups) > 1:
+        text += (
+            f"\n  by subgroup ({', '.join(sub.groups)}): test for subgroup differences "
+            f"χ² {sub.Q:.2f}, df {sub.Q_df}, P {sub.Q_p:.2f}"
+        )
+    return text
 
 
 def _given(fields: dict[str, Any]) -> dict[str, Any]:

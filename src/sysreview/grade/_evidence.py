@@ -196,10 +196,41 @@ def study_rows(data: ReviewData, analysis: Analysis) -> list[OutcomeData] | None
 def pooled_rows(data: ReviewData, analysis: Analysis) -> list[OutcomeData] | None:
     """The rows ``analysis`` pools: each study's arm-level row where every study has
     one, else each study's reported estimate with its CI (generic inverse variance,
-    RevMan's "O-E and variance / generic" outcomes), else None."""
-    return _study_rows(data.outcome_data, analysis) or _study_rows(
-        data.outcome_data, analysis, generic=True
+    RevMan's "O-E and variance / generic" outcomes); failing both, the same with a row
+    per study and subgroup (a study reported by subgroup); else None.  Rows that all
+    name a subgroup (``group``) are pooled by subgroup (:func:`pool`)."""
+    rows = data.outcome_data
+    return (
+        _study_rows(rows, analysis)
+        or _study_rows(rows, analysis, generic=True)
+        or _grouped_rows(rows, analysis)
+        or _grouped_rows(rows, analysis, generic=True)
     )
+
+
+def _grouped_rows(
+    outcome_data: tuple[OutcomeData, ...], analysis: Analysis, *, generic: bool = False
+) -> list[OutcomeData] | None:
+    """Each study's rows, one per subgroup, where every row names its subgroup."""
+    if not analysis.studies:
+        return None
+    usable = (lambda d: _estimate_level(d, analysis.measure)) if generic else _arm_level
+    found: list[OutcomeData] = []
+    for study in analysis.studies:
+        candidates = [
+            d
+            for d in outcome_data
+            if d.study == study
+            and d.outcome == analysis.outcome
+            and d.comparison in (None, analysis.comparison)
+            and d.timepoint == analysis.timepoint
+            and usable(d)
+        ]
+        groups = [d.group for d in candidates]
+        if not candidates or None in groups or len(set(groups)) != len(groups):
+            return None
+        found.extend(candidates)
+    return found
 
 
 def pool(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
@@ -208,7 +239,22 @@ def pool(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
     inverse variance with DerSimonian-Laird τ² for continuous data under random
     effects; reported estimates by generic inverse variance (each one's SE from its
     CI, on the log scale for a ratio; the result keeps the analysis' measure, so it is
-    shown exponentiated); Egger's test where there are ten studies or more."""
+    shown exponentiated); Egger's test where there are ten studies or more.
+
+    Rows that all name a subgroup are also pooled subgroup by subgroup with the same
+    method (RevMan 5: a separate τ² per subgroup), with the test for subgroup
+    differences (``report.subgroups``); the result stays that of all rows together."""
+    groups = [d.group for d in rows]
+    if rows and None not in groups:
+        names = list(dict.fromkeys(g for g in groups if g is not None))
+        overall = _pooled(analysis, rows)
+        parts = [_pooled(analysis, [d for d in rows if d.group == g]).result for g in names]
+        method = overall.options.method
+        return replace(overall, subgroups=stats.subgroup_differences(names, parts, method=method))
+    return _pooled(analysis, rows)
+
+
+def _pooled(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
     if rows[0].data_type == "estimate":
         return _generic(analysis, rows)
     dichotomous = rows[0].data_type == "dichotomous"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import string
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -714,6 +714,23 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
                 x.number(people, source, f"participants pooled, {how}"),
                 " deltakere" if x.lang == "nb" else " participants",
             ]
+        sub = report.subgroups if report is not None else None
+        if isinstance(sub, stats.SubgroupResult) and len(sub.groups) > 1:
+            test = (
+                " Test for forskjeller mellom subgrupper: χ² = "
+                if x.lang == "nb"
+                else " Test for subgroup differences: χ² = "
+            )
+            parts += [
+                ".",
+                test,
+                x.number(round(sub.Q, 2), source, f"Q between subgroups, {how}"),
+                f", df = {sub.Q_df} (P = ",
+                x.number(round(sub.Q_p, 2), source, f"P of the test, {how}"),
+                "), I² = ",
+                x.number(round(sub.I2), source, f"I² between subgroups, {how}"),
+                " %",
+            ]
         x.add(b.Paragraph(b.text(*parts, ".")))
     if plot is not None:
         caption = f"{a.measure}, {a.timepoint or ''}".strip(", ")
@@ -789,16 +806,44 @@ def _forest(
             g1 = [(_fmt(r.mean_1, "en"), _fmt(r.sd_1, "en"), _int(r.n_1)) for r in rows]
             g2 = [(_fmt(r.mean_2, "en"), _fmt(r.sd_2, "en"), _int(r.n_2)) for r in rows]
         rob, domains, legend = _forest_rob(x, a, [r.study for r in rows], labels)
-        return forest.forest_plot(
-            report.result,
-            labels=[labels.get(r.study, r.study) for r in rows],
-            group1=g1,
-            group2=g2,
+        # a study reported by subgroup shows once per subgroup, named with it
+        repeated = {r.study for r in rows if sum(o.study == r.study for o in rows) > 1}
+        shown = [
+            labels.get(r.study, r.study) + (f" ({r.group})" if r.study in repeated else "")
+            for r in rows
+        ]
+        judged = {
+            n: rob[labels.get(r.study, r.study)]
+            for n, r in zip(shown, rows, strict=True)
+            if rob is not None and labels.get(r.study, r.study) in rob
+        }
+        common = dict(
             arm_labels=(intervention, comparator),
             favours=favours,
-            rob=rob,
+            rob=judged or None,
             rob_domains=domains,
             rob_legend=legend,
+        )
+        if report.subgroups is not None and isinstance(report.subgroups, stats.SubgroupResult):
+            sub = report.subgroups
+            members = [[i for i, r in enumerate(rows) if r.group == g] for g in sub.groups]
+            named = tuple(
+                replace(res, study=tuple(shown[i] for i in idx))
+                for res, idx in zip(sub.results, members, strict=True)
+            )
+            return forest.forest_plot_subgroups(
+                replace(sub, results=named),
+                overall=replace(report.result, study=tuple(shown)),
+                group1=[[g1[i] for i in idx] for idx in members] if g1 else (),
+                group2=[[g2[i] for i in idx] for idx in members] if g2 else (),
+                **common,  # type: ignore[arg-type]
+            )
+        return forest.forest_plot(
+            report.result,
+            labels=shown,
+            group1=g1,
+            group2=g2,
+            **common,  # type: ignore[arg-type]
         )
     rep = a.reported
     if rep is None or rep.estimate is None or rep.ci_lb is None or rep.ci_ub is None:

@@ -27,7 +27,7 @@ from ._qprofile import Tau2Interval, confint_tau2
 from ._results import BatchResult, MetaResult
 from ._rma import rma
 from ._sensitivity import CumulativeResult, LeaveOneOutResult, cumulative, leave1out
-from ._subgroups import SubgroupModelResult, SubgroupResult, subgroups
+from ._subgroups import SubgroupModelResult, SubgroupResult, subgroup_differences, subgroups
 from ._trimfill import TrimFillResult, trimfill
 
 __all__ = [
@@ -70,6 +70,7 @@ __all__ = [
     "se_from_ci",
     "se_from_p",
     "se_from_sd",
+    "subgroup_differences",
     "subgroups",
     "trimfill",
     "yi_from_ci",

@@ -261,6 +261,18 @@ def subgroups(
     return _separate(method, names, tuple(results), settings)
 
 
+def subgroup_differences(
+    groups: Sequence[str], results: Sequence[MetaResult], *, method: str
+) -> SubgroupResult:
+    """The test for subgroup differences across subgroups pooled by any method (e.g.
+    each by Mantel-Haenszel, as RevMan 5 pools them): a fixed-effect Q across the
+    subgroup estimates and their standard errors, on ``G - 1`` df, with I²."""
+    if len(groups) != len(results) or not results:
+        raise DataError("one result is needed for each subgroup")
+    settings = {"method": method, "levels": list(groups)}
+    return _separate(method, tuple(groups), tuple(results), settings)
+
+
 def _membership(
     groups: Sequence[Hashable], levels: Sequence[Hashable] | None, k: int
 ) -> tuple[tuple[str, ...], IntArray]:
