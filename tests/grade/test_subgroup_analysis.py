@@ -170,3 +170,26 @@ def test_a_study_reported_by_subgroup_and_the_report(bcg: dict[str, Any], tmp_pa
     )
     assert "Test for subgroup differences: χ² = " in sentence and "df = 2" in sentence
     assert (tmp_path / "figures" / "en-forest-bcg-tb.svg").read_text().count("Subtotal") == 3
+
+
+def test_a_subgroup_that_cannot_be_pooled_alone_leaves_the_total() -> None:
+    trials = {"a": (4, 123, 11, 139, "x"), "b": (0, 30, 0, 31, "y")}
+    rows = [
+        OutcomeData(
+            id=f"{s}-tb",
+            study=s,
+            outcome="tb",
+            data_type="dichotomous",
+            comparison="bcg",
+            group=g,
+            events_1=e1,
+            n_1=n1,
+            events_2=e2,
+            n_2=n2,
+        )  # fmt: skip
+        for s, (e1, n1, e2, n2, g) in trials.items()
+    ]
+    data = _review(rows, list(trials), measure="RR", model="fixed")
+    (analysis,) = data.analyses
+    report = grade.pool(analysis, grade.pooled_rows(data, analysis) or [])
+    assert report.subgroups is None and report.result.k >= 1

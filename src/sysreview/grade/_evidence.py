@@ -243,12 +243,16 @@ def pool(analysis: Analysis, rows: list[OutcomeData]) -> stats.MetaReport:
 
     Rows that all name a subgroup are also pooled subgroup by subgroup with the same
     method (RevMan 5: a separate τ² per subgroup), with the test for subgroup
-    differences (``report.subgroups``); the result stays that of all rows together."""
+    differences (``report.subgroups``; None when a subgroup cannot be pooled alone);
+    the result stays that of all rows together."""
     groups = [d.group for d in rows]
     if rows and None not in groups:
         names = list(dict.fromkeys(g for g in groups if g is not None))
         overall = _pooled(analysis, rows)
-        parts = [_pooled(analysis, [d for d in rows if d.group == g]).result for g in names]
+        try:
+            parts = [_pooled(analysis, [d for d in rows if d.group == g]).result for g in names]
+        except SysreviewError:  # a subgroup that cannot be pooled alone (no events at all)
+            return overall
         method = overall.options.method
         return replace(overall, subgroups=stats.subgroup_differences(names, parts, method=method))
     return _pooled(analysis, rows)
