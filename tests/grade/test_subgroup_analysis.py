@@ -186,7 +186,7 @@ def test_a_subgroup_that_cannot_be_pooled_alone_leaves_the_total() -> None:
             n_1=n1,
             events_2=e2,
             n_2=n2,
-        )  # fmt: skip
+        )
         for s, (e1, n1, e2, n2, g) in trials.items()
     ]
     data = _review(rows, list(trials), measure="RR", model="fixed")
