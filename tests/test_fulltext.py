@@ -342,7 +342,7 @@ def test_the_report_says_how_many_full_texts_were_sought_and_not_retrieved(
     for lang in ("en", "nb"):
         doc = build_report(data, lang, tmp_path, draw=False)
         prisma_at = next(
-            i for i, blk in enumerate(doc.blocks) if getattr(blk, "anchor", "") == "prisma"
+            i for i, blk in enumerate(doc.blocks) if getattr(blk, "anchor", "") == "selection"
         )
         texts[lang] = b.plain(doc.blocks[prisma_at + 1].content)  # type: ignore[attr-defined]
     assert texts["en"] == (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -181,6 +182,9 @@ def test_html_is_well_formed_self_contained_and_traced(built: tuple[Path, float]
         "traces",
     ):
         assert f'id="{anchor}"' in html, anchor
+    # every id once in the page, the inlined figures' own ids included
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})[:5]
     assert 'class="n" id="n1" title="' in html
     assert "Ikke tilfredsstillende populasjon" in html  # an exclusion reason
     en = (out / "report-en.html").read_text(encoding="utf-8")
@@ -242,7 +246,7 @@ def test_the_results_tell_the_selection_in_words_traced_to_the_flow(data: object
     ):
         doc = build_report(data, lang, "/unused", draw=False)  # type: ignore[arg-type]
         start = next(
-            i for i, blk in enumerate(doc.blocks) if getattr(blk, "anchor", "") == "prisma"
+            i for i, blk in enumerate(doc.blocks) if getattr(blk, "anchor", "") == "selection"
         )
         paragraph = doc.blocks[start + 1]
         assert isinstance(paragraph, b.Paragraph)

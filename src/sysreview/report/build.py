@@ -424,7 +424,7 @@ def _flow(x: _Builder) -> None:
     from .figures.prisma_flow import draw_prisma, prisma_flow
 
     counts = prisma.counts(x.data)
-    x.add(b.Heading(2, x.w["flow"], "prisma"))
+    x.add(b.Heading(2, x.w["flow"], "selection"))
     selection = _selection(x, counts)
     if selection:
         x.add(b.Paragraph(selection))

@@ -130,11 +130,30 @@ def _table(t: b.Table, caption: str) -> str:
 _XML_HEAD = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 
 
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _scoped_ids(svg: str, prefix: str) -> str:
+    """The SVG with its ids (and what refers to them: ``url(#…)``, ``href="#…"``)
+    prefixed, so that figures inlined in one page keep ids unique (matplotlib names
+    every drawing's parts alike: ``figure_1``, ``patch_1`` ...)."""
+    ids = set(_SVG_ID.findall(svg))
+    if not ids:
+        return svg
+
+    def scoped(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return f"{match.group(1)}{prefix}-{name}" if name in ids else match.group(0)
+
+    return re.sub(r'(\bid="|url\(#|href="#)([^")]+)', scoped, svg)
+
+
 def _figure(f: b.Figure, root: Path, caption: str) -> str:
     anchor = f' id="{_e(f.anchor)}"' if f.anchor else ""
     path = root / f.path
     if path.exists():
         svg = _XML_HEAD.sub("", path.read_text(encoding="utf-8"))
+        svg = _scoped_ids(svg, Path(f.path).stem)
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_e(f.alt)}" ', 1)
     else:
         svg = f'<p class="note">[{_e(f.path)}]</p>'
