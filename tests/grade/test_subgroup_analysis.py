@@ -58,6 +58,25 @@ def _review(rows: list[OutcomeData], studies: list[str], **analysis: Any) -> Rev
     )
 
 
+def _arm_rows(trials: dict[str, tuple[int, int, int, int, str]]) -> list[OutcomeData]:
+    """2×2 rows of BCG trials, each in its subgroup: (events, n) vaccinated, then not."""
+    return [
+        OutcomeData(
+            id=f"{s}-tb",
+            study=s,
+            outcome="tb",
+            data_type="dichotomous",
+            comparison="bcg",
+            group=g,
+            events_1=e1,
+            n_1=n1,
+            events_2=e2,
+            n_2=n2,
+        )
+        for s, (e1, n1, e2, n2, g) in trials.items()
+    ]
+
+
 def _estimates(reference: dict[str, Any]) -> ReviewData:
     """Each trial's RR and 95 % CI (from metafor's yi, vi) in its allocation subgroup."""
     rows, ids = [], []
@@ -116,21 +135,7 @@ def test_subgroups_pool_as_metafor(bcg: dict[str, Any], case: str, model: str, m
 def test_mantel_haenszel_subtotals_are_each_subgroups_own_analysis() -> None:
     trials = {"a": (4, 123, 11, 139, "x"), "b": (6, 306, 29, 303, "x"),
               "c": (3, 231, 11, 220, "y"), "d": (62, 13598, 248, 12867, "y")}  # fmt: skip
-    rows = [
-        OutcomeData(
-            id=f"{s}-tb",
-            study=s,
-            outcome="tb",
-            data_type="dichotomous",
-            comparison="bcg",
-            group=g,
-            events_1=e1,
-            n_1=n1,
-            events_2=e2,
-            n_2=n2,
-        )
-        for s, (e1, n1, e2, n2, g) in trials.items()
-    ]
+    rows = _arm_rows(trials)
     data = _review(rows, list(trials), measure="RR", model="fixed")
     (analysis,) = data.analyses
     report = grade.pool(analysis, grade.pooled_rows(data, analysis) or [])
@@ -174,21 +179,7 @@ def test_a_study_reported_by_subgroup_and_the_report(bcg: dict[str, Any], tmp_pa
 
 def test_a_subgroup_that_cannot_be_pooled_alone_leaves_the_total() -> None:
     trials = {"a": (4, 123, 11, 139, "x"), "b": (0, 30, 0, 31, "y")}
-    rows = [
-        OutcomeData(
-            id=f"{s}-tb",
-            study=s,
-            outcome="tb",
-            data_type="dichotomous",
-            comparison="bcg",
-            group=g,
-            events_1=e1,
-            n_1=n1,
-            events_2=e2,
-            n_2=n2,
-        )
-        for s, (e1, n1, e2, n2, g) in trials.items()
-    ]
+    rows = _arm_rows(trials)
     data = _review(rows, list(trials), measure="RR", model="fixed")
     (analysis,) = data.analyses
     report = grade.pool(analysis, grade.pooled_rows(data, analysis) or [])

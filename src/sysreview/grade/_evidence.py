@@ -150,22 +150,29 @@ def _study_rows(
     estimate with its CI, in the analysis' measure), or None if any study lacks one."""
     if not analysis.studies:
         return None
-    usable = (lambda d: _estimate_level(d, analysis.measure)) if generic else _arm_level
     found: list[OutcomeData] = []
     for study in analysis.studies:
-        candidates = [
-            d
-            for d in outcome_data
-            if d.study == study
-            and d.outcome == analysis.outcome
-            and d.comparison in (None, analysis.comparison)
-            and d.timepoint == analysis.timepoint
-            and usable(d)
-        ]
+        candidates = _candidates(outcome_data, analysis, study, generic)
         if len(candidates) != 1:
             return None
         found.append(candidates[0])
     return found
+
+
+def _candidates(
+    outcome_data: tuple[OutcomeData, ...], analysis: Analysis, study: str, generic: bool
+) -> list[OutcomeData]:
+    """The rows of ``study`` that ``analysis`` could pool: its outcome, comparison and
+    time point, arm-level (or, ``generic``, a reported estimate in its measure)."""
+    return [
+        d
+        for d in outcome_data
+        if d.study == study
+        and d.outcome == analysis.outcome
+        and d.comparison in (None, analysis.comparison)
+        and d.timepoint == analysis.timepoint
+        and (_estimate_level(d, analysis.measure) if generic else _arm_level(d))
+    ]
 
 
 def _estimate_level(d: OutcomeData, measure: str) -> bool:
@@ -214,18 +221,9 @@ def _grouped_rows(
     """Each study's rows, one per subgroup, where every row names its subgroup."""
     if not analysis.studies:
         return None
-    usable = (lambda d: _estimate_level(d, analysis.measure)) if generic else _arm_level
     found: list[OutcomeData] = []
     for study in analysis.studies:
-        candidates = [
-            d
-            for d in outcome_data
-            if d.study == study
-            and d.outcome == analysis.outcome
-            and d.comparison in (None, analysis.comparison)
-            and d.timepoint == analysis.timepoint
-            and usable(d)
-        ]
+        candidates = _candidates(outcome_data, analysis, study, generic)
         groups = [d.group for d in candidates]
         if not candidates or None in groups or len(set(groups)) != len(groups):
             return None
