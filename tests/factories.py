@@ -1,4 +1,5 @@
-"""A small but complete review, touching every kind of object the model has."""
+"""A small but complete review, touching every kind of object the model has; and
+arm-level outcome rows of trials, as the pooling tests build them."""
 
 from __future__ import annotations
 
@@ -260,4 +261,32 @@ def small_review() -> m.ReviewData:
             ),
         ),
         notes=(m.Note("n1", "prisma.yaml:screened", "The summary says 200, the figure 201."),),
+    )
+
+
+def two_by_two(
+    trials: dict[str, tuple[int, int, int, int]],
+    *,
+    outcome: str,
+    comparison: str,
+    timepoint: str | None = None,
+    groups: dict[str, str] | None = None,
+) -> tuple[m.OutcomeData, ...]:
+    """One dichotomous row per trial: ``trials`` maps study id to (events, n) with the
+    intervention, then (events, n) with the control; ``groups`` a study's subgroup."""
+    return tuple(
+        m.OutcomeData(
+            id=f"{s}-{outcome}",
+            study=s,
+            outcome=outcome,
+            data_type="dichotomous",
+            comparison=comparison,
+            timepoint=timepoint,
+            group=(groups or {}).get(s),
+            events_1=e1,
+            n_1=n1,
+            events_2=e2,
+            n_2=n2,
+        )
+        for s, (e1, n1, e2, n2) in trials.items()
     )

@@ -29,6 +29,7 @@ from sysreview.model import (
 from sysreview.report import blocks as b
 from sysreview.report import build_report
 
+from ..factories import two_by_two
 from ..shared_data import SHARED, require
 
 REFERENCE = SHARED / "reference" / "metafor" / "p07_bcg_subgroup_alloc.json"
@@ -60,21 +61,9 @@ def _review(rows: list[OutcomeData], studies: list[str], **analysis: Any) -> Rev
 
 def _arm_rows(trials: dict[str, tuple[int, int, int, int, str]]) -> list[OutcomeData]:
     """2×2 rows of BCG trials, each in its subgroup: (events, n) vaccinated, then not."""
-    return [
-        OutcomeData(
-            id=f"{s}-tb",
-            study=s,
-            outcome="tb",
-            data_type="dichotomous",
-            comparison="bcg",
-            group=g,
-            events_1=e1,
-            n_1=n1,
-            events_2=e2,
-            n_2=n2,
-        )
-        for s, (e1, n1, e2, n2, g) in trials.items()
-    ]
+    counts = {s: t[:4] for s, t in trials.items()}
+    groups = {s: t[4] for s, t in trials.items()}
+    return list(two_by_two(counts, outcome="tb", comparison="bcg", groups=groups))
 
 
 def _estimates(reference: dict[str, Any]) -> ReviewData:

@@ -11,6 +11,8 @@ import pytest
 from sysreview import grade, stats
 from sysreview import model as m
 
+from ..factories import two_by_two
+
 # four trials of return to work: events / total, intervention then control
 TRIALS = {
     "a2001": (30, 100, 20, 100),
@@ -28,21 +30,7 @@ def review(
     rob: dict[str, str] | None = None,
 ) -> m.ReviewData:
     studies = tuple(m.Study(s, s) for s in trials)
-    data = tuple(
-        m.OutcomeData(
-            f"{s}-rtw",
-            s,
-            "rtw",
-            "dichotomous",
-            comparison="tr",
-            timepoint="12 mnd",
-            events_1=e1,
-            n_1=n1,
-            events_2=e2,
-            n_2=n2,
-        )
-        for s, (e1, n1, e2, n2) in trials.items()
-    )
+    data = two_by_two(trials, outcome="rtw", comparison="tr", timepoint="12 mnd")
     rob = rob if rob is not None else {"a2001": "high", "b2005": "low", "c2010": "unclear"}
     judgements = tuple(
         m.RobAssessment(s, "rob1", domain, "low" if i else j)

@@ -12,7 +12,6 @@ from sysreview.model import (
     Analysis,
     Comparison,
     Outcome,
-    OutcomeData,
     Protocol,
     ReviewData,
     ReviewInfo,
@@ -20,6 +19,8 @@ from sysreview.model import (
     Study,
 )
 from sysreview.report.build import _Builder, _forest
+
+from ..factories import two_by_two
 
 ROB1 = (
     "random_sequence_generation",
@@ -34,20 +35,7 @@ ROB1 = (
 
 def _data(judgements: tuple[RobAssessment, ...]) -> ReviewData:
     trials = {"a2010": (30, 60, 20, 58), "b2014": (45, 100, 38, 102)}
-    rows = tuple(
-        OutcomeData(
-            id=f"{s}-rtw",
-            study=s,
-            outcome="rtw",
-            data_type="dichotomous",
-            comparison="tr",
-            events_1=a,
-            n_1=n1,
-            events_2=c,
-            n_2=n2,
-        )
-        for s, (a, n1, c, n2) in trials.items()
-    )
+    rows = two_by_two(trials, outcome="rtw", comparison="tr")
     return ReviewData(
         review=ReviewInfo(id="x", title="x"),
         protocol=Protocol(
