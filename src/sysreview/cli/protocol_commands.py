@@ -144,24 +144,30 @@ def criterion_remove(ctx: click.Context, number: int, reviewer: str) -> None:
 # --- outcomes and comparisons --------------------------------------------------------------
 
 
-def _outcome_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(
-        [
-            click.option("--name", help="The outcome's name, in the review's language."),
-            click.option("--name-en", help="Its name in English."),
-            click.option("--kind", type=click.Choice(model.choices(model.OutcomeKind))),
-            click.option(
-                "--direction",
-                type=click.Choice(model.choices(model.Direction)),
-                help="Which way is good for patients.",
-            ),
-            click.option("--importance", type=click.Choice(model.choices(model.Importance))),
-            click.option("--priority", type=click.Choice(model.choices(model.Priority))),
-            click.option("--description"),
-        ]
-    ):
-        command = option(command)
-    return command
+def _options(*options: Callable[..., Any]) -> Callable[..., Any]:
+    """One decorator that adds ``options`` to a command, in the order given."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+_outcome_options = _options(
+    click.option("--name", help="The outcome's name, in the review's language."),
+    click.option("--name-en", help="Its name in English."),
+    click.option("--kind", type=click.Choice(model.choices(model.OutcomeKind))),
+    click.option(
+        "--direction",
+        type=click.Choice(model.choices(model.Direction)),
+        help="Which way is good for patients.",
+    ),
+    click.option("--importance", type=click.Choice(model.choices(model.Importance))),
+    click.option("--priority", type=click.Choice(model.choices(model.Priority))),
+    click.option("--description"),
+)
 
 
 @click.group("outcome")
@@ -204,19 +210,14 @@ def outcome_remove(ctx: click.Context, id: str, reviewer: str) -> None:
     click.echo(f"outcome {id} removed")
 
 
-def _comparison_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(
-        [
-            click.option("--intervention", help="The intervention (experimental arm)."),
-            click.option("--comparator", help="What it is compared against (control arm)."),
-            click.option("--name", help="A name (default: 'intervention vs comparator')."),
-            click.option("--name-en"),
-            click.option("--intervention-en"),
-            click.option("--comparator-en"),
-        ]
-    ):
-        command = option(command)
-    return command
+_comparison_options = _options(
+    click.option("--intervention", help="The intervention (experimental arm)."),
+    click.option("--comparator", help="What it is compared against (control arm)."),
+    click.option("--name", help="A name (default: 'intervention vs comparator')."),
+    click.option("--name-en"),
+    click.option("--intervention-en"),
+    click.option("--comparator-en"),
+)
 
 
 @click.group("comparison")
