@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .model import Decision, PrismaCounts, ReviewData, Stage, Verdict
+from .model import Decision, FullText, PrismaCounts, ReviewData, Stage, Verdict
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,12 @@ def stage_totals(data: ReviewData) -> list[StageTotals]:
     return out
 
 
+def not_retrieved(data: ReviewData) -> dict[str, FullText]:
+    """The records whose full text could not be retrieved, with their marks (PRISMA's
+    reports not retrieved: they are not assessed)."""
+    return {f.record: f for f in data.fulltexts if f.status == "not_retrieved"}
+
+
 def derive(data: ReviewData) -> PrismaCounts:
     """PRISMA counts from the records and decisions the review has logged."""
     sources = {s.id: s.source for s in data.searches}
@@ -133,7 +139,7 @@ def derive(data: ReviewData) -> PrismaCounts:
     ft_final, ft_reasons, _ = _final(data, "full_text")
     to_full_text = [r for r in roots if ta_final.get(r) in ("include", "maybe")]
     ft_excluded = [r for r in to_full_text if ft_final.get(r) == "exclude"]
-    unavailable = {f.record for f in data.fulltexts if f.status == "not_retrieved"}
+    unavailable = not_retrieved(data)
     return PrismaCounts(
         basis="derived",
         identified_databases=identified["database"],

@@ -16,7 +16,7 @@ from itertools import combinations
 
 from ..errors import WorkflowError
 from ..model import Decision, Record, ReviewData, Stage, Verdict
-from ..prisma import RecordState, record_state
+from ..prisma import RecordState, not_retrieved, record_state
 from ._agreement import Agreement, cohen_kappa, fleiss_kappa, gwet_ac1
 
 STAGES: tuple[Stage, ...] = ("title_abstract", "full_text")
@@ -120,13 +120,12 @@ def _check_full_text(data: ReviewData, record: Record, decision: Decision) -> No
         )
     if decision.verdict == "maybe":
         raise WorkflowError("at full text the verdict is include or exclude, not maybe")
-    for fulltext in data.fulltexts:
-        if fulltext.record == record.id and fulltext.status == "not_retrieved":
-            raise WorkflowError(
-                f"the full text of record {record.id!r} is marked not retrieved "
-                f"({fulltext.reason})",
-                hint="add its full text first (sysreview fulltext attach)",
-            )
+    mark = not_retrieved(data).get(record.id)
+    if mark is not None:
+        raise WorkflowError(
+            f"the full text of record {record.id!r} is marked not retrieved ({mark.reason})",
+            hint="add its full text first (sysreview fulltext attach)",
+        )
     if decision.verdict == "exclude":
         reasons = data.protocol.exclusion_reasons
         if not decision.reason:
@@ -157,7 +156,7 @@ def next_record(
     short of independent decisions (at full text, not marked not retrieved); in
     ``order`` (a ranking) where given, else in import order."""
     required = data.protocol.screening_reviewers
-    unavailable = {f.record for f in data.fulltexts if f.status == "not_retrieved"}
+    unavailable = not_retrieved(data)
     open_records = {
         p.record
         for p in positions(data, stage)
