@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .. import screening
 from ..errors import DataError
 from . import review_commands
 
@@ -64,7 +65,7 @@ def list_(ctx: click.Context, state: str | None, as_json: bool) -> None:
             detail = p.fulltext.reason or ""
         assessed = "assessed" if p.assessed else "not assessed"
         click.echo(f"{p.record}\t{p.state.replace('_', ' ')}\t{assessed}\t{detail}".rstrip())
-    counts = {s: sum(1 for p in positions if p.state == s) for s in _STATES.values()}
+    counts = screening.retrieval_tally(positions)
     click.echo(
         f"{len(positions)} sought: {counts['retrieved']} retrieved, "
         f"{counts['not_retrieved']} not retrieved, {counts['awaiting']} awaited"

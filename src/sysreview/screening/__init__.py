@@ -17,6 +17,7 @@ from .._lazy import exports
 if TYPE_CHECKING:
     from ._dataset import LabelledRecords, read_labelled, record_text
     from ._features import FeatureConfig, Features, criteria_without_notes, featurize
+    from ._fulltext import retrieval_tally
     from ._fusion import EmbeddingConfig, EmbeddingRanker, FusionConfig, FusionRanker
     from ._keywords import highlighted, protocol_keywords
     from ._metrics import RECALL_AT_PERCENT, ScreeningMetrics, screening_metrics
@@ -89,6 +90,7 @@ _WHERE = {
     "FusionRanker": "_fusion",
     "suggested_label": "_studies",
     "highlighted": "_keywords",
+    "retrieval_tally": "_fulltext",
     "protocol_keywords": "_keywords",
     "DEFAULT_RULES": "_stopping",
     "Buscar": "_stopping",
@@ -139,6 +141,7 @@ __all__ = [
     "read_labelled",
     "recall_lower_bound",
     "record_text",
+    "retrieval_tally",
     "screening_metrics",
     "screening_order",
     "simulate",

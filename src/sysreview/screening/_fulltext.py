@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
@@ -58,6 +59,14 @@ def positions(data: ReviewData) -> list[Position]:
         verdict = position(data, record, "full_text").verdict
         out.append(Position(record, state, found, verdict in ("include", "exclude")))
     return out
+
+
+def retrieval_tally(positions: Iterable[Position]) -> dict[RetrievalState, int]:
+    """How many records are in each state of retrieval (every state, 0 included)."""
+    counts: dict[RetrievalState, int] = {"retrieved": 0, "not_retrieved": 0, "awaiting": 0}
+    for p in positions:
+        counts[p.state] += 1
+    return counts
 
 
 def digest(content: bytes) -> str:

@@ -184,11 +184,10 @@ def create_app(
         keywords = screening.protocol_keywords(data.protocol)
         record = item.record if item else None
         held = None
-        retrieval: dict[str, int] = {}
+        retrieval = None
         if stage == "ft":
             held = next((f for f in data.fulltexts if record and f.record == record.id), None)
-            for p in review.retrieval():
-                retrieval[p.state] = retrieval.get(p.state, 0) + 1
+            retrieval = screening.retrieval_tally(review.retrieval())
         return page(
             request,
             "screen.html",

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from .. import screening
 from ..errors import SysreviewError
 from ..review import Review
 from ._page import MessageFn, PageFn, SignedInFn
@@ -36,7 +37,7 @@ def router(
         data = review.data()
         records = {r.id: r for r in data.records}
         positions = review.retrieval()
-        counts = {s: sum(1 for p in positions if p.state == s) for s in _STATES}
+        counts = screening.retrieval_tally(positions)
         return page(
             request,
             "fulltexts.html",
@@ -126,6 +127,3 @@ def router(
         return back("/fulltexts", f"the full text of {record} is awaited again")
 
     return routes
-
-
-_STATES = ("retrieved", "not_retrieved", "awaiting")
