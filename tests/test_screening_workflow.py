@@ -129,6 +129,23 @@ def test_agreement_per_pair_and_overall(tmp_path: Path, db_url: str) -> None:
         assert result.conflicts_by_reason == {"(no reason given)": 2}
 
 
+def test_agreement_counts_the_first_blind_decisions(tmp_path: Path, db_url: str) -> None:
+    """A reviewer who changes her mind after the conflict is settled (she has seen the
+    other's decision) settles nothing anew and raises no agreement."""
+    with _review(tmp_path, db_url) as review:
+        for i, (a, b) in enumerate([("include", "include"), ("include", "exclude")]):
+            review.decide(f"r{i}", a, reviewer="ann")
+            review.decide(f"r{i}", b, reviewer="bob")
+        review.decide("r1", "exclude", reviewer="cat", resolve=True)
+        before = review.agreement()
+        review.decide("r1", "exclude", reviewer="ann")  # after seeing bob's decision
+        after = review.agreement()
+        assert after == before
+        (pair,) = after.pairs
+        assert (pair.items, pair.percent) == (2, 0.5)
+        assert after.conflicts_by_reason == {"(no reason given)": 1}
+
+
 def test_kappa_by_hand() -> None:
     a = "IIIEEEEEEE"
     b = "IIEEEEEEEI"

@@ -182,14 +182,22 @@ class StageAgreement:
 def agreement(data: ReviewData, stage: Stage) -> StageAgreement:
     """Cohen's kappa per reviewer pair that decided a record in common, Fleiss' kappa
     (or Gwet's AC1 when reviewers per record vary) over all, and conflicts counted by
-    the exclusion reason given."""
+    the exclusion reason given.
+
+    Each reviewer's *first* decision on a record counts, as Covidence counts initial
+    votes: it is the one made blind.  A mind changed later (perhaps after seeing the
+    other's decision in a conflict) settles the record but does not raise agreement.
+    """
     ratings: list[dict[str, str]] = []
     by_reason: dict[str, int] = {}
     for decisions in _log(data, stage).values():
-        latest = {d.reviewer: d for d in decisions if not d.consensus}
-        ratings.append({r: _category(d.verdict, stage) for r, d in latest.items()})
-        if len({_category(d.verdict, stage) for d in latest.values()}) > 1:
-            for d in latest.values():
+        first: dict[str, Decision] = {}
+        for d in decisions:
+            if not d.consensus:
+                first.setdefault(d.reviewer, d)
+        ratings.append({r: _category(d.verdict, stage) for r, d in first.items()})
+        if len({_category(d.verdict, stage) for d in first.values()}) > 1:
+            for d in first.values():
                 if d.verdict == "exclude":
                     key = d.reason or "(no reason given)"
                     by_reason[key] = by_reason.get(key, 0) + 1
