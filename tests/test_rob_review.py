@@ -104,6 +104,18 @@ def test_a_conflict_is_settled_by_the_team(tmp_path: Path, db_url: str) -> None:
         assert len(review.data().risk_of_bias) == 3
 
 
+def test_a_consensus_does_not_bypass_dual_assessment(tmp_path: Path, db_url: str) -> None:
+    """The team settles a conflict or changes its consensus; it cannot judge a domain
+    nobody assessed, nor one still waiting for its second assessor."""
+    with _review(tmp_path, db_url) as review:
+        with pytest.raises(WorkflowError, match=r"nothing to settle yet \(0 independent"):
+            review.agree_risk_of_bias("alpha", "D1", "high", by="cat")
+        review.assess_risk_of_bias("alpha", "D1", answers=LOW, assessor="ann")
+        with pytest.raises(WorkflowError, match=r"nothing to settle yet \(1 independent"):
+            review.agree_risk_of_bias("alpha", "D1", "high", by="cat")
+        assert [a.assessor for a in review.data().risk_of_bias] == ["ann"]  # nothing logged
+
+
 def test_departing_from_the_algorithm_needs_a_reason(tmp_path: Path, db_url: str) -> None:
     with _review(tmp_path, db_url) as review:
         with pytest.raises(WorkflowError, match=r"proposes 'low'.*judging 'high' instead"):

@@ -267,10 +267,21 @@ def record(assessments: Sequence[J], new: J, required: int) -> tuple[J, ...]:
 
 def agree(assessments: Sequence[J], new: J) -> tuple[J, ...]:
     """The assessments with ``new`` as the consensus on its key (replacing an
-    earlier consensus; the independent judgements stay, for the record)."""
+    earlier consensus; the independent judgements stay, for the record).  Refused
+    where there is nothing to settle: a key nobody has judged, or one still awaiting
+    its assessors without a conflict (dual assessment is not bypassed)."""
     if not new.consensus:
         raise WorkflowError("agree() takes a consensus judgement")
     key = key_of(new)
+    same_key = [a for a in assessments if key_of(a) == key]
+    if not same_key or position(same_key).state == "awaiting":
+        judged = len({a.assessor for a in same_key})
+        raise WorkflowError(
+            f"{_describe(key)}: nothing to settle yet ({judged} independent judgement"
+            f"{'' if judged == 1 else 's'}, no conflict)",
+            hint="the assessors judge it first (sysreview rob assess); a consensus "
+            "settles their conflict or changes an earlier consensus",
+        )
     return (*(a for a in assessments if not (key_of(a) == key and a.consensus)), new)
 
 
