@@ -177,11 +177,40 @@ def test_an_analysis_waits_for_its_data_and_says_what_is_missing(tmp_path: Path)
         assert named.id == "tr-vs-usual-rtw"
 
 
+def test_an_analysis_takes_by_default_only_studies_it_can_pool(tmp_path: Path) -> None:
+    """A study reported in words and one reporting a hazard ratio have agreed data for the
+    outcome, but a risk-ratio analysis cannot pool them: planned without names, or told
+    to look again, it takes the two trials with 2×2 data and still pools."""
+    with Review.init(tmp_path / "rev") as review:
+        _planned(review)
+        _with_data(review)
+        ids = ("hansen2010", "lund2011", "olsen2014", "berg2012")
+        review.save(replace(review.data(), studies=tuple(Study(id=s, label=s) for s in ids)))
+        common = {"outcome": "rtw", "comparison": "tr-vs-usual", "timepoint": "12 months"}
+        for who in ("ann", "bob"):
+            review.extract(by=who, study="lund2011", data_type="narrative",
+                           text="median 120 days to return", **common)  # fmt: skip
+            review.extract(by=who, study="berg2012", data_type="estimate", measure="HR",
+                           estimate=0.8, ci_lb=0.6, ci_ub=1.1, **common)  # fmt: skip
+        planned = review.add_analysis("tr-vs-usual", "rtw", by="cat", timepoint="12 months")
+        assert planned.studies == ("hansen2010", "olsen2014")
+        (result,) = review.analysis_results()
+        assert result.result is not None and result.result.k == 2
+        again = review.set_analysis_studies(planned.id, by="cat")
+        assert again.studies == ("hansen2010", "olsen2014")
+        # named, a study is taken as it is (and says why the analysis cannot pool)
+        named = review.set_analysis_studies(planned.id, ("hansen2010", "lund2011"), by="cat")
+        assert named.studies == ("hansen2010", "lund2011")
+        assert review.analysis_results()[0].why is not None
+
+
 def test_with_accounts_only_a_lead_changes_the_protocol(tmp_path: Path) -> None:
     with Review.init(tmp_path / "rev") as review:
         review.add_account("cat", "secret-cat-1", role="lead")
         review.add_account("ann", "secret-ann-1")
-        with pytest.raises(WorkflowError, match="lead"):
+        with pytest.raises(
+            WorkflowError, match="only a lead changes the protocol and plans analyses; ann"
+        ):
             review.add_outcome("rtw", by="ann", name="Return to work")
         review.add_outcome("rtw", by="cat", name="Return to work")
         assert [o.id for o in review.data().protocol.outcomes] == ["rtw"]

@@ -82,9 +82,16 @@ def check_role(role: str) -> None:
         raise WorkflowError(f"role {role!r} is not one of {', '.join(ROLES)}")
 
 
-def permit(accounts: Iterable[Account], name: str, *, settles: bool = False) -> None:
+def permit(
+    accounts: Iterable[Account],
+    name: str,
+    *,
+    settles: bool = False,
+    act: str = "settles conflicts",
+) -> None:
     """Refuse ``name`` acting when the review has accounts and ``name`` is none of
-    them, or when ``settles`` (settling a conflict) and ``name`` is not a lead."""
+    them, or when ``settles`` (a lead's act: settling a conflict, or ``act``) and
+    ``name`` is not a lead."""
     team = {a.name: a for a in accounts}
     if not team:
         return
@@ -97,7 +104,7 @@ def permit(accounts: Iterable[Account], name: str, *, settles: bool = False) -> 
     if settles and member.role != "lead":
         leads = ", ".join(sorted(n for n, a in team.items() if a.role == "lead"))
         raise WorkflowError(
-            f"only a lead settles conflicts; {name} is a reviewer",
+            f"only a lead {act}; {name} is a reviewer",
             hint=f"leads: {leads}",
         )
 

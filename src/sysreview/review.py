@@ -574,15 +574,25 @@ class Review:
         return self._plan(by, lambda data: planning.remove_comparison(data, id))
 
     def add_analysis(self, comparison: str, outcome: str, *, by: str, **options: Any) -> Analysis:
-        """Plan a meta-analysis (see :func:`sysreview.protocol.add_analysis`)."""
-        return self._plan(
-            by, lambda data: planning.add_analysis(data, comparison, outcome, **options)
-        )
+        """Plan a meta-analysis (see :func:`sysreview.protocol.add_analysis`); named
+        no studies, it takes those whose agreed data it can pool together
+        (:func:`sysreview.grade.poolable_studies`)."""
+
+        def change(data: ReviewData) -> tuple[ReviewData, Analysis]:
+            data, analysis = planning.add_analysis(data, comparison, outcome, **options)
+            return (data, analysis) if options.get("studies") else _poolable(data, analysis)
+
+        return self._plan(by, change)
 
     def set_analysis_studies(self, id: str, studies: Sequence[str] = (), *, by: str) -> Analysis:
-        """The studies analysis ``id`` pools: those named, or every study with agreed
-        outcome data for it now."""
-        return self._plan(by, lambda data: planning.set_analysis_studies(data, id, studies))
+        """The studies analysis ``id`` pools: those named, or (none named) those whose
+        agreed data it can pool together now."""
+
+        def change(data: ReviewData) -> tuple[ReviewData, Analysis]:
+            data, analysis = planning.set_analysis_studies(data, id, studies)
+            return (data, analysis) if studies else _poolable(data, analysis)
+
+        return self._plan(by, change)
 
     def remove_analysis(self, id: str, *, by: str) -> Analysis:
         """Drop an analysis no GRADE assessment rates."""
@@ -595,7 +605,7 @@ class Review:
         return [_analysis_result(data, a) for a in data.analyses]
 
     def _plan(self, by: str, change: Callable[[ReviewData], tuple[ReviewData, T]]) -> T:
-        self._permit(by, settles=True)
+        self._permit(by, settles=True, act="changes the protocol and plans analyses")
         return self.update(change)
 
     # --- full texts ------------------------------------------------------------------
@@ -1063,8 +1073,8 @@ class Review:
             return False
         return True
 
-    def _permit(self, name: str, *, settles: bool = False) -> None:
-        team.permit(self.store.accounts(), name, settles=settles)
+    def _permit(self, name: str, *, settles: bool = False, act: str = "settles conflicts") -> None:
+        team.permit(self.store.accounts(), name, settles=settles, act=act)
 
     def _change_account(self, name: str, edit: Callable[[Account], Account]) -> Account:
         changed: list[Account] = []
@@ -1173,6 +1183,13 @@ class AnalysisResult:
     #: pooled by subgroup (its rows all name one): each subgroup and the test for
     #: subgroup differences (a stats.SubgroupResult)
     subgroups: Any = None
+
+
+def _poolable(data: ReviewData, analysis: Analysis) -> tuple[ReviewData, Analysis]:
+    """``analysis`` narrowed to the studies it can pool together."""
+    narrowed = replace(analysis, studies=grade.poolable_studies(data, analysis))
+    kept = tuple(narrowed if a.id == analysis.id else a for a in data.analyses)
+    return replace(data, analyses=kept), narrowed
 
 
 def _analysis_result(data: ReviewData, analysis: Analysis) -> AnalysisResult:

@@ -290,7 +290,7 @@ def analysis() -> None:
     "--study",
     "studies",
     multiple=True,
-    help="A study to pool (repeat); default: every study with agreed data for it.",
+    help="A study to pool (repeat); default: the studies whose agreed data it can pool.",
 )
 @click.option("--id", "analysis_id", help="Default: COMPARISON-OUTCOME[-TIMEPOINT].")
 @review_commands.REVIEWER
@@ -353,8 +353,8 @@ def analysis_list(ctx: click.Context, as_json: bool) -> None:
 @review_commands.REVIEWER
 @click.pass_context
 def analysis_studies(ctx: click.Context, id: str, studies: tuple[str, ...], reviewer: str) -> None:
-    """Set the studies analysis ID pools: those given, or (none given) every study
-    with agreed outcome data for it now."""
+    """Set the studies analysis ID pools: those given, or (none given) the studies
+    whose agreed outcome data it can pool together now."""
     with review_commands.open_review(ctx) as review:
         changed = review.set_analysis_studies(id, studies, by=reviewer)
         result = next(r for r in review.analysis_results() if r.analysis.id == id)

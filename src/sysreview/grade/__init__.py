@@ -35,7 +35,15 @@ if TYPE_CHECKING:
         rate,
         start_level,
     )
-    from ._evidence import Evidence, gather, participants, pool, pooled_rows, study_rows
+    from ._evidence import (
+        Evidence,
+        gather,
+        participants,
+        pool,
+        poolable_studies,
+        pooled_rows,
+        study_rows,
+    )
     from ._judge import (
         Change,
         find,
@@ -137,6 +145,7 @@ _WHERE = {
     "pool": "_evidence",
     "study_rows": "_evidence",
     "pooled_rows": "_evidence",
+    "poolable_studies": "_evidence",
     "participants": "_evidence",
     "history": "_judge",
     "judgements": "_sof",
@@ -210,6 +219,7 @@ __all__ = [
     "ois_dichotomous",
     "participants",
     "pool",
+    "poolable_studies",
     "pooled_rows",
     "rate",
     "set_judgement",

@@ -215,6 +215,29 @@ def pooled_rows(data: ReviewData, analysis: Analysis) -> list[OutcomeData] | Non
     )
 
 
+def poolable_studies(data: ReviewData, analysis: Analysis) -> tuple[str, ...]:
+    """Of ``analysis.studies``, the most that :func:`pooled_rows` pools together, in
+    their order: those with one arm-level row, with one reported estimate in the
+    analysis' measure, or with rows by subgroup (arm-level, then estimates); a tie
+    goes to the earlier kind.  A study whose data the analysis cannot pool (a median
+    only, an estimate in another measure) is left for the reviewers to add by name."""
+    rows = data.outcome_data
+
+    def one(study: str, generic: bool) -> bool:
+        return len(_candidates(rows, analysis, study, generic)) == 1
+
+    def grouped(study: str, generic: bool) -> bool:
+        groups = [d.group for d in _candidates(rows, analysis, study, generic)]
+        return bool(groups) and None not in groups and len(set(groups)) == len(groups)
+
+    kinds: list[tuple[str, ...]] = [
+        tuple(s for s in analysis.studies if test(s, generic))
+        for test in (one, grouped)
+        for generic in (False, True)
+    ]
+    return max(kinds, key=len)
+
+
 def _grouped_rows(
     outcome_data: tuple[OutcomeData, ...], analysis: Analysis, *, generic: bool = False
 ) -> list[OutcomeData] | None:
