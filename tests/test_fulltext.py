@@ -120,6 +120,13 @@ def test_reports_not_retrieved_are_counted_and_cannot_be_assessed(
             review.decide("r4", "exclude", reviewer=who, stage="full_text", reason="wrong design")
         with pytest.raises(WorkflowError, match="has full-text decisions"):
             review.fulltext_not_retrieved("r4", "lost", by="ann")
+        # r4 was assessed without a file here: retrieved elsewhere, never "awaited"
+        states = {p.record: p.state for p in review.retrieval()}
+        assert states == {"r0": "retrieved", "r1": "not_retrieved", "r4": "assessed_without_file"}
+        assert review.retrieval()[2].assessed
+        review.remove_fulltext("r0", by="ann")  # the file goes; the assessment stays
+        assert review.retrieval()[0].state == "assessed_without_file"
+        review.attach_fulltexts([("r0", PDF, "r0.pdf")], by="ann")
 
         counts = prisma.counts(review.data())
         assert (counts.screened, counts.excluded_screening) == (4, 1)

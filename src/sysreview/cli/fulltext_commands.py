@@ -13,7 +13,12 @@ from .. import screening
 from ..errors import DataError
 from . import review_commands
 
-_STATES = {"awaiting": "awaiting", "retrieved": "retrieved", "not-retrieved": "not_retrieved"}
+_STATES = {
+    "awaiting": "awaiting",
+    "retrieved": "retrieved",
+    "assessed-without-file": "assessed_without_file",
+    "not-retrieved": "not_retrieved",
+}
 
 
 @click.group("fulltext")
@@ -33,7 +38,8 @@ def fulltext() -> None:
 @click.pass_context
 def list_(ctx: click.Context, state: str | None, as_json: bool) -> None:
     """Every record sought for retrieval: its file, or why it was not retrieved, or
-    that it is still awaited; and whether its full-text verdict stands."""
+    that it was assessed without a file here, or is still awaited; and whether its
+    full-text verdict stands."""
     with review_commands.open_review(ctx) as review:
         positions = review.retrieval()
     if state is not None:
@@ -68,7 +74,12 @@ def list_(ctx: click.Context, state: str | None, as_json: bool) -> None:
     counts = screening.retrieval_tally(positions)
     click.echo(
         f"{len(positions)} sought: {counts['retrieved']} retrieved, "
-        f"{counts['not_retrieved']} not retrieved, {counts['awaiting']} awaited"
+        + (
+            f"{counts['assessed_without_file']} assessed without a file here, "
+            if counts["assessed_without_file"]
+            else ""
+        )
+        + f"{counts['not_retrieved']} not retrieved, {counts['awaiting']} awaited"
     )
 
 

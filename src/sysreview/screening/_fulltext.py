@@ -26,7 +26,9 @@ from ._workflow import candidates, position, reference
 #: the largest file accepted (a scanned article is rarely above 50 MB)
 MAX_BYTES = 200 * 1024 * 1024
 
-RetrievalState = Literal["awaiting", "retrieved", "not_retrieved"]
+#: ``assessed_without_file``: reviewers decided on it at full text, so it was
+#: retrieved, but no file is held here (Covidence, too, lets a team vote without one)
+RetrievalState = Literal["awaiting", "retrieved", "not_retrieved", "assessed_without_file"]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: media types by the first bytes of a file (what the file is, whatever its name says)
@@ -52,10 +54,17 @@ def positions(data: ReviewData) -> list[Position]:
     """Every record sought for retrieval (sent on by title/abstract screening), in
     record order."""
     held = {f.record: f for f in data.fulltexts}
+    decided = {d.record for d in data.decisions if d.stage == "full_text"}
     out = []
     for record in candidates(data, "full_text"):
         found = held.get(record)
-        state: RetrievalState = "awaiting" if found is None else found.status
+        state: RetrievalState = (
+            found.status
+            if found is not None
+            else "assessed_without_file"
+            if record in decided
+            else "awaiting"
+        )
         verdict = position(data, record, "full_text").verdict
         out.append(Position(record, state, found, verdict in ("include", "exclude")))
     return out
@@ -63,7 +72,12 @@ def positions(data: ReviewData) -> list[Position]:
 
 def retrieval_tally(positions: Iterable[Position]) -> dict[RetrievalState, int]:
     """How many records are in each state of retrieval (every state, 0 included)."""
-    counts: dict[RetrievalState, int] = {"retrieved": 0, "not_retrieved": 0, "awaiting": 0}
+    counts: dict[RetrievalState, int] = {
+        "retrieved": 0,
+        "assessed_without_file": 0,
+        "not_retrieved": 0,
+        "awaiting": 0,
+    }
     for p in positions:
         counts[p.state] += 1
     return counts
