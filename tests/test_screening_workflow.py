@@ -76,6 +76,21 @@ def test_a_changed_mind_keeps_the_history(tmp_path: Path, db_url: str) -> None:
         assert log == [("ann", "include", 1), ("bob", "exclude", 2), ("ann", "exclude", 3)]
 
 
+def test_a_decision_sent_twice_is_logged_once(tmp_path: Path, db_url: str) -> None:
+    """A double click (or a form sent again) repeats the standing decision: nothing
+    new is logged, for a reviewer's decision and for a resolution alike."""
+    with _review(tmp_path, db_url) as review:
+        first = review.decide("r1", "include", reviewer="ann")
+        assert review.decide("r1", "include", reviewer="ann") == first
+        review.decide("r1", "exclude", reviewer="bob")
+        settled = review.decide("r1", "include", reviewer="cat", resolve=True)
+        assert review.decide("r1", "include", reviewer="cat", resolve=True) == settled
+        assert [d.sequence for d in review.data().decisions] == [1, 2, 3]
+        review.decide("r1", "exclude", reviewer="ann")  # a changed mind is logged
+        review.decide("r1", "include", reviewer="ann")  # and so is changing it back
+        assert len(review.data().decisions) == 5
+
+
 def test_the_workflow_refuses_what_it_does_not_allow(tmp_path: Path, db_url: str) -> None:
     with _review(tmp_path, db_url) as review:
         with pytest.raises(WorkflowError, match="duplicate of 'r0'"):

@@ -382,7 +382,9 @@ class Review:
         resolve: bool = False,
     ) -> Decision:
         """Log one reviewer's decision (or, with ``resolve``, the one that settles a
-        conflict) in one transaction; the workflow's rules are checked inside it."""
+        conflict) in one transaction; the workflow's rules are checked inside it.  A
+        decision that only repeats the reviewer's standing one (a double click) is
+        not logged again: the standing one is returned."""
         if verdict not in ("include", "exclude", "maybe"):
             raise WorkflowError(f"verdict {verdict!r} is not include, exclude or maybe")
         if stage not in workflow.STAGES:
@@ -401,7 +403,14 @@ class Review:
             ranked_first_by=first,
         )
         self._wrote()
-        return self.store.append_decision(decision, lambda data: workflow.check(data, decision))
+
+        def check(data: ReviewData) -> Decision | None:
+            already = workflow.repeated(data, decision)
+            if already is None:
+                workflow.check(data, decision)
+            return already
+
+        return self.store.append_decision(decision, check)
 
     def _ranked_first_by(self, record: str, stage: str) -> tuple[str | None, tuple[float, ...]]:
         """Which ranking the record was decided on, and under which of its weights it

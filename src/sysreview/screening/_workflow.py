@@ -97,6 +97,26 @@ def check(data: ReviewData, decision: Decision) -> None:
         )
 
 
+def repeated(data: ReviewData, decision: Decision) -> Decision | None:
+    """The logged decision ``decision`` only repeats (a double click, a form sent
+    again), or None: the same reviewer's standing decision on the record at that
+    stage — for a resolution, the latest resolution — with the same verdict and
+    reason.  A repeat is not logged again."""
+    logged = _log(data, decision.stage).get(decision.record, [])
+    if decision.consensus:
+        standing = [d for d in logged if d.consensus][-1:]
+    else:
+        standing = [d for d in logged if not d.consensus and d.reviewer == decision.reviewer][-1:]
+    for d in standing:
+        if (d.reviewer, d.verdict, d.reason) == (
+            decision.reviewer,
+            decision.verdict,
+            decision.reason,
+        ):
+            return d
+    return None
+
+
 def reference(data: ReviewData, record: str, act: str) -> Record:
     """The record with id ``record``, which must be a reference (its group's root):
     screening acts on references, not on their duplicates (``act``: what to do with

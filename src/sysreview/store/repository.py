@@ -104,19 +104,23 @@ class Store:
     def append_decision(
         self,
         decision: model.Decision,
-        check: Callable[[model.ReviewData], None],
+        check: Callable[[model.ReviewData], model.Decision | None],
     ) -> model.Decision:
         """Log one decision in one transaction, without rewriting the review.
 
         The writer's lock is taken first (:func:`_lock_writer`), so two reviewers
         deciding the same record at the same moment are serialised: ``check`` sees the
         other's decision, neither is lost, and each gets its own next ``sequence``.
+        ``check`` raises to refuse, or returns a logged decision that ``decision``
+        merely repeats, which is returned and nothing is written.
         """
         decisions = TABLES["decisions"]
         try:
             with self.engine.begin() as connection:
                 _lock_writer(connection)
-                check(self._read(connection))
+                already = check(self._read(connection))
+                if already is not None:
+                    return already
                 last = connection.execute(
                     sa.select(sa.func.max(decisions.c.sequence), sa.func.max(decisions.c.position))
                 ).one()
