@@ -66,6 +66,21 @@ def test_judgements_are_kept_obeyed_and_undone(tmp_path: Path, db_url: str) -> N
         assert [(p.status, p.decided_at is not None) for p in judged] == [("duplicate", True)]
 
 
+def test_a_person_merging_two_groups_keeps_their_copies(tmp_path: Path, db_url: str) -> None:
+    """Two MEDLINE records, each with its copy from the second import, judged one
+    reference by a person: the four become one group (the copies do not fall out
+    of their groups and back into the screening queue)."""
+    with _imported_twice(tmp_path, db_url) as review:
+        assert review.deduplicate().references == 84
+        data = review.data()
+        a, b = data.records[0].id, data.records[1].id
+        summary = review.judge_duplicates(a, b, same=True, reviewer="ingrid")
+        assert (summary.references, summary.duplicates_removed) == (83, 85)
+        roots = {r.id: r.duplicate_of or r.id for r in review.data().records}
+        group = {rid for rid, root in roots.items() if root == roots[a]}
+        assert group == {a, b, data.records[84].id, data.records[85].id}
+
+
 def test_bad_judgements_change_nothing(tmp_path: Path, db_url: str) -> None:
     with _imported_twice(tmp_path, db_url) as review:
         review.deduplicate()

@@ -100,8 +100,6 @@ def deduplicate(
         return compare(table[x], table[y]).verdict is not Verdict.DISTINCT
 
     groups = Groups(len(records))
-    for i, j in sorted(same):
-        groups.merge(i, j, lambda x, y: (min(x, y), max(x, y)) not in apart)
     links: list[Pair] = []
     uncertain: list[tuple[int, int, Pair]] = []
     for i, j, comparison in sorted(judged, key=lambda t: (-t[2].similarity, t[0], t[1])):
@@ -123,6 +121,11 @@ def deduplicate(
                 pair.reason + "; but its group holds a distinct record",
             )
             uncertain.append((i, j, held))
+    # people's merges last, whole groups at once: a person who says A is B also says
+    # that A's copies are B's, whatever the tool thought of A's copies against B (the
+    # tool's "distinct" between them is the very judgement the person overruled)
+    for i, j in sorted(same):
+        groups.merge(i, j, lambda x, y: (min(x, y), max(x, y)) not in apart)
     preferred = {index[r] for r in prefer_roots if r in index}
     roots: dict[str, str] = {}
     for members in groups.groups():
