@@ -76,6 +76,23 @@ def test_a_changed_mind_keeps_the_history(tmp_path: Path, db_url: str) -> None:
         assert log == [("ann", "include", 1), ("bob", "exclude", 2), ("ann", "exclude", 3)]
 
 
+def test_a_record_assessed_at_full_text_cannot_be_taken_back(tmp_path: Path, db_url: str) -> None:
+    """Once a record has full-text decisions, no title/abstract decision (or resolution)
+    may send it back: the study it founded would stay included without its report."""
+    with _review(tmp_path, db_url) as review:
+        for who in ("ann", "bob"):
+            review.decide("r1", "include", reviewer=who)
+        review.decide("r1", "include", reviewer="ann", stage="full_text")
+        with pytest.raises(WorkflowError, match="has 1 full-text decision; this title/abs"):
+            review.decide("r1", "exclude", reviewer="bob")  # a conflict would drop it too
+        review.decide("r1", "include", reviewer="bob", stage="full_text")
+        review.link_report("r1", by="ann")
+        with pytest.raises(WorkflowError, match="2 full-text decisions and is a report of"):
+            review.decide("r1", "exclude", reviewer="cat", resolve=True)
+        review.decide("r1", "maybe", reviewer="bob")  # still sent on: allowed
+        assert len(review.data().decisions) == 5
+
+
 def test_a_decision_sent_twice_is_logged_once(tmp_path: Path, db_url: str) -> None:
     """A double click (or a form sent again) repeats the standing decision: nothing
     new is logged, for a reviewer's decision and for a resolution alike."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ..errors import WorkflowError
-from ..model import Decision, Record, ReviewData, Stage, Verdict
+from ..model import Decision, Record, ReviewData, Stage, Verdict, replace
 from ..prisma import RecordState, not_retrieved, record_state
 from ._agreement import Agreement, cohen_kappa, fleiss_kappa, gwet_ac1
 
@@ -80,6 +80,8 @@ def check(data: ReviewData, decision: Decision) -> None:
     record = reference(data, decision.record, "decide on")
     if decision.stage == "full_text":
         _check_full_text(data, record, decision)
+    else:
+        _check_sent_on(data, record, decision)
     here = position(data, record.id, decision.stage)
     if decision.consensus:
         if here.state not in ("conflict", "resolved"):
@@ -95,6 +97,28 @@ def check(data: ReviewData, decision: Decision) -> None:
             f"{decision.stage}",
             hint="to settle a disagreement, resolve it (sysreview screen resolve)",
         )
+
+
+def _check_sent_on(data: ReviewData, record: Record, decision: Decision) -> None:
+    """A title/abstract decision may not take back a record already assessed at full
+    text: it would leave its full-text decisions (and any study it founded) behind."""
+    later = [d for d in data.decisions if d.record == record.id and d.stage == "full_text"]
+    if not later:
+        return
+    logged = _log(data, "title_abstract").get(record.id, [])
+    last = max((d.sequence for d in data.decisions), default=0)
+    after = [*logged, replace(decision, sequence=last + 1)]  # as it would be logged
+    _, verdict = record_state(after, data.protocol.screening_reviewers)
+    if verdict in ("include", "maybe"):
+        return
+    studies = sorted({r.study for r in data.reports if r.record == record.id})
+    founded = f" and is a report of {', '.join(studies)}" if studies else ""
+    raise WorkflowError(
+        f"record {record.id!r} has {len(later)} full-text decision"
+        f"{'' if len(later) == 1 else 's'}{founded}; this title/abstract decision would "
+        "take it back from full text",
+        hint="change the full-text decisions instead (exclude it there, with a reason)",
+    )
 
 
 def repeated(data: ReviewData, decision: Decision) -> Decision | None:
