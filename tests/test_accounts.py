@@ -48,6 +48,11 @@ def test_permit_follows_the_team() -> None:
         permit(team, "bob", settles=True)
     with pytest.raises(WorkflowError, match="'eve' has no account"):
         permit(team, "eve")
+    for blank in ("", "  "):
+        with pytest.raises(WorkflowError, match="cannot be blank"):
+            permit([], blank)
+    with pytest.raises(WorkflowError, match="'ann ' has spaces around it"):
+        permit([], "ann ")  # with or without accounts: "ann " would be a second reviewer
 
 
 def _review(tmp_path: Path, db_url: str) -> Review:

@@ -89,9 +89,17 @@ def permit(
     settles: bool = False,
     act: str = "settles conflicts",
 ) -> None:
-    """Refuse ``name`` acting when the review has accounts and ``name`` is none of
+    """Refuse a blank ``name`` or one with spaces around it (one person would count
+    as two); refuse ``name`` acting when the review has accounts and ``name`` is none of
     them, or when ``settles`` (a lead's act: settling a conflict, or ``act``) and
     ``name`` is not a lead."""
+    if not name.strip():
+        raise WorkflowError("say who acts: a reviewer's name cannot be blank")
+    if name != name.strip():
+        raise WorkflowError(
+            f"reviewer name {name!r} has spaces around it",
+            hint=f"write {name.strip()!r}: one person, one name",
+        )
     team = {a.name: a for a in accounts}
     if not team:
         return
