@@ -140,8 +140,10 @@ def test_what_cannot_be_right_is_refused_and_changes_nothing(tmp_path: Path, db_
         review.add_outcome("exp", by="cat", name="Experiences", kind="narrative")
         with pytest.raises(WorkflowError, match="synthesised in words"):
             review.add_analysis("tr-vs-usual", "exp", by="cat")
-        # a second analysis of the same question gets its own id
-        again = review.add_analysis("tr-vs-usual", "rtw", by="cat", timepoint="12 months")
+        # a second analysis of the same question (a sensitivity analysis) gets its own id
+        again = review.add_analysis(
+            "tr-vs-usual", "rtw", by="cat", timepoint="12 months", studies=("hansen2010",)
+        )
         assert again.id == "tr-vs-usual-rtw-12-months-2"
         review.remove_analysis(again.id, by="cat")
 
@@ -202,6 +204,23 @@ def test_an_analysis_takes_by_default_only_studies_it_can_pool(tmp_path: Path) -
         named = review.set_analysis_studies(planned.id, ("hansen2010", "lund2011"), by="cat")
         assert named.studies == ("hansen2010", "lund2011")
         assert review.analysis_results()[0].why is not None
+
+
+def test_a_plan_sent_twice_or_contradicting_itself_is_refused(tmp_path: Path) -> None:
+    with Review.init(tmp_path / "rev") as review:
+        _planned(review)
+        _with_data(review)
+        first = review.add_analysis("tr-vs-usual", "rtw", by="cat", timepoint="12 months")
+        with pytest.raises(WorkflowError, match=f"analysis '{first.id}' already pools"):
+            review.add_analysis("tr-vs-usual", "rtw", by="cat", timepoint="12 months")
+        # a sensitivity analysis of one study, and a fixed-effect one, are new plans
+        review.add_analysis("tr-vs-usual", "rtw", by="cat", timepoint="12 months",
+                            studies=("hansen2010",))  # fmt: skip
+        review.add_analysis("tr-vs-usual", "rtw", by="cat", timepoint="12 months", model="fixed")
+        with pytest.raises(WorkflowError, match="DL estimates τ² for a random-effects"):
+            review.add_analysis("tr-vs-usual", "rtw", by="cat", timepoint="12 months",
+                                model="fixed", method="DL")  # fmt: skip
+        assert len(review.data().analyses) == 3
 
 
 def test_with_accounts_only_a_lead_changes_the_protocol(tmp_path: Path) -> None:

@@ -56,6 +56,8 @@ MEASURES: dict[str, tuple[str, ...]] = {
     "cost": ("MD",),
 }
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+#: narrows the studies an analysis takes by default (the facade's: those it can pool)
+Select = Callable[[ReviewData, Analysis], tuple[str, ...]]
 
 
 # --- PICO and settings ---------------------------------------------------------------
@@ -246,6 +248,7 @@ def add_analysis(
     model: str = "random",
     method: str | None = None,
     studies: Sequence[str] = (),
+    select: Select | None = None,
 ) -> tuple[ReviewData, Analysis]:
     """Plan a meta-analysis of ``outcome`` in ``comparison`` (at ``timepoint``).
 
@@ -253,7 +256,10 @@ def add_analysis(
     continuous); ``method`` by the measure when pooled (Mantel-Haenszel for RR, OR,
     RD; inverse variance with DerSimonian-Laird τ² under random effects, as RevMan 5).
     Without ``studies``, the studies with agreed outcome data for this comparison,
-    outcome and time point, in the order of the studies list.
+    outcome and time point, in the order of the studies list — narrowed by
+    ``select`` (the facade's: those the analysis can pool together).  An analysis
+    that would repeat one already planned (same plan, same studies: a form sent
+    twice) is refused; a sensitivity analysis differs in its studies.
     """
     _index([c.id for c in data.protocol.comparisons], comparison, "comparison")
     kind = data.protocol.outcomes[
@@ -276,19 +282,31 @@ def add_analysis(
         method=method.upper() if method else None,
         studies=study_ids,
     )
+    if select is not None and not studies:
+        analysis = replace(analysis, studies=select(data, analysis))
+    for a in data.analyses:
+        if replace(a, id=ident) == analysis:
+            raise WorkflowError(
+                f"analysis {a.id!r} already pools these studies this way",
+                hint="a sensitivity analysis names its own studies (--study)",
+            )
     return replace(data, analyses=(*data.analyses, analysis)), analysis
 
 
 def set_analysis_studies(
-    data: ReviewData, id: str, studies: Sequence[str] = ()
+    data: ReviewData, id: str, studies: Sequence[str] = (), select: Select | None = None
 ) -> tuple[ReviewData, Analysis]:
     """The studies an analysis pools: those named, or (none named) every study with
-    agreed outcome data for it now — after extraction has moved on."""
+    agreed outcome data for it now — after extraction has moved on — narrowed by
+    ``select``."""
     analyses = list(data.analyses)
     at = _index([a.id for a in analyses], id, "analysis")
     a = analyses[at]
-    analyses[at] = replace(a, studies=_studies(data, studies, a.comparison, a.outcome, a.timepoint))
-    return replace(data, analyses=tuple(analyses)), analyses[at]
+    a = replace(a, studies=_studies(data, studies, a.comparison, a.outcome, a.timepoint))
+    if select is not None and not studies:
+        a = replace(a, studies=select(data, a))
+    analyses[at] = a
+    return replace(data, analyses=tuple(analyses)), a
 
 
 def remove_analysis(data: ReviewData, id: str) -> tuple[ReviewData, Analysis]:
@@ -345,6 +363,12 @@ def _check_pooling(measure: str, model: str, method: str | None, outcome: Outcom
             hint="one of: " + ", ".join(allowed),
         )
     code = _code(model, choices(Model), "model")
+    if code == "fixed" and method is not None and method.upper() not in ("MH", "PETO", "IV"):
+        raise WorkflowError(
+            f"{method.upper()} estimates τ² for a random-effects analysis; a fixed-effect "
+            "analysis has none",
+            hint="drop --method (or give MH, PETO or IV), or use --model random",
+        )
     if method is not None and method.upper() == "PETO" and measure != "OR":
         raise WorkflowError("Peto's method pools odds ratios", hint="give --measure OR")
     if method is not None:

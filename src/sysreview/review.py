@@ -587,21 +587,23 @@ class Review:
         no studies, it takes those whose agreed data it can pool together
         (:func:`sysreview.grade.poolable_studies`)."""
 
-        def change(data: ReviewData) -> tuple[ReviewData, Analysis]:
-            data, analysis = planning.add_analysis(data, comparison, outcome, **options)
-            return (data, analysis) if options.get("studies") else _poolable(data, analysis)
-
-        return self._plan(by, change)
+        return self._plan(
+            by,
+            lambda data: planning.add_analysis(
+                data, comparison, outcome, select=grade.poolable_studies, **options
+            ),
+        )
 
     def set_analysis_studies(self, id: str, studies: Sequence[str] = (), *, by: str) -> Analysis:
         """The studies analysis ``id`` pools: those named, or (none named) those whose
         agreed data it can pool together now."""
 
-        def change(data: ReviewData) -> tuple[ReviewData, Analysis]:
-            data, analysis = planning.set_analysis_studies(data, id, studies)
-            return (data, analysis) if studies else _poolable(data, analysis)
-
-        return self._plan(by, change)
+        return self._plan(
+            by,
+            lambda data: planning.set_analysis_studies(
+                data, id, studies, select=grade.poolable_studies
+            ),
+        )
 
     def remove_analysis(self, id: str, *, by: str) -> Analysis:
         """Drop an analysis no GRADE assessment rates."""
@@ -1192,13 +1194,6 @@ class AnalysisResult:
     #: pooled by subgroup (its rows all name one): each subgroup and the test for
     #: subgroup differences (a stats.SubgroupResult)
     subgroups: Any = None
-
-
-def _poolable(data: ReviewData, analysis: Analysis) -> tuple[ReviewData, Analysis]:
-    """``analysis`` narrowed to the studies it can pool together."""
-    narrowed = replace(analysis, studies=grade.poolable_studies(data, analysis))
-    kept = tuple(narrowed if a.id == analysis.id else a for a in data.analyses)
-    return replace(data, analyses=kept), narrowed
 
 
 def _analysis_result(data: ReviewData, analysis: Analysis) -> AnalysisResult:
