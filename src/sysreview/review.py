@@ -960,16 +960,17 @@ class Review:
         return self.update(change)
 
     def grade_start(
-        self, analyses: Sequence[str] = (), *, design: str = "rct", reviewer: str
+        self, analyses: Sequence[str] = (), *, design: str | None = None, reviewer: str
     ) -> tuple[CertaintyAssessment, ...]:
         """Start GRADE for analyses (all when none are named) as GRADEpro does on
-        importing a RevMan file: an assessment per analysis that has none, starting
-        where its design puts the evidence, and a row in its comparison's
-        Summary-of-Findings table.  One transaction."""
+        importing a RevMan file: an assessment per analysis that has none and has
+        studies, starting where ``design`` (else its studies' recorded designs) puts
+        the evidence, and a row in its comparison's Summary-of-Findings table.  One
+        transaction."""
         self._permit(reviewer)
-        if design not in ("rct", "non_randomised", "observational"):
+        if design is not None and design not in ("rct", "non_randomised", "observational"):
             raise DataError(f"study design {design!r} is not rct, non_randomised or observational")
-        chosen = cast(StudyDesign, design)
+        chosen = cast("StudyDesign | None", design)
         return self.update(lambda data: grade.start(data, analyses, design=chosen))
 
     def grade_set(

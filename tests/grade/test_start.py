@@ -76,3 +76,29 @@ def test_an_analysis_named_twice_gets_one_assessment() -> None:
 def test_an_unknown_analysis_is_named() -> None:
     with pytest.raises(DataError, match="no analysis 'nope' in this review"):
         grade.start(fleiss(), ["death", "nope"])
+
+
+def test_the_studies_recorded_designs_say_where_the_evidence_starts() -> None:
+    data = fleiss()
+    cohorts = tuple(replace(s, design="Prospective cohort study") for s in data.studies)
+    _, made = grade.start(replace(data, studies=cohorts), ["death"])
+    assert [(a.design, a.certainty) for a in made] == [("observational", "low")]
+    mixed = (replace(cohorts[0], design="RCT"), *cohorts[1:])
+    _, made = grade.start(replace(data, studies=mixed), ["death"])
+    assert [a.design for a in made] == ["rct"]  # with a trial among them: randomised
+    quasi = tuple(replace(s, design="Quasi-randomised trial") for s in data.studies)
+    _, made = grade.start(replace(data, studies=quasi), ["death"])
+    assert [a.design for a in made] == ["non_randomised"]
+    _, made = grade.start(replace(data, studies=cohorts), ["death"], design="rct")
+    assert [a.design for a in made] == ["rct"]  # the reviewers' word overrides
+
+
+def test_an_analysis_without_studies_is_not_rated_high() -> None:
+    data = fleiss()
+    empty = replace(data.analyses[0], studies=())
+    data = replace(data, analyses=(empty, *data.analyses[1:]))
+    with pytest.raises(DataError, match=f"analysis '{empty.id}' has no studies"):
+        grade.start(data, [empty.id])
+    data, made = grade.start(data)  # all: the empty one is passed over
+    assert [a.analysis for a in made] == [a.id for a in data.analyses[1:]]
+    assert all(r.assessment != empty.id for t in data.sof_tables for r in t.rows)

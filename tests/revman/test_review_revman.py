@@ -101,7 +101,7 @@ def test_from_a_revman_file_to_a_summary_of_findings_without_retyping(
     assert code == 0, err
     assert "cmp-001-01: starts high (rct); a row in sof-cmp-001" in out
     code, out, err = run("grade", "start", "--reviewer", "ann")
-    assert code == 0 and "every analysis named has an assessment already" in out
+    assert code == 0 and "nothing to start: every analysis has an assessment already" in out
     code, out, err = run("grade", "start", "nope", "--reviewer", "ann")
     assert code != 0 and "no analysis 'nope'" in err
     code, out, err = run("sof")

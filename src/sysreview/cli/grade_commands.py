@@ -76,13 +76,13 @@ def suggest(
 @click.option(
     "--design",
     type=click.Choice(["rct", "non_randomised", "observational"]),
-    default="rct",
-    show_default=True,
-    help="The design of the studies: where the evidence starts (high, or low).",
+    help="The design of the studies: where the evidence starts (high, or low). "
+    "Default: the studies' recorded designs (extract study --design); randomised "
+    "where none is recorded.",
 )
 @review_commands.REVIEWER
 @click.pass_context
-def start(ctx: click.Context, analyses: tuple[str, ...], design: str, reviewer: str) -> None:
+def start(ctx: click.Context, analyses: tuple[str, ...], design: str | None, reviewer: str) -> None:
     """Start GRADE for ANALYSES (default: every analysis without an assessment), as
     GRADEpro does on importing a RevMan file: an assessment per analysis and a row in
     its comparison's Summary-of-Findings table, the numbers taken from the data."""
@@ -90,7 +90,7 @@ def start(ctx: click.Context, analyses: tuple[str, ...], design: str, reviewer: 
         made = review.grade_start(analyses, design=design, reviewer=reviewer)
         rows = {r.assessment: t.id for t in review.data().sof_tables for r in t.rows}
     if not made:
-        click.echo("every analysis named has an assessment already")
+        click.echo("nothing to start: every analysis has an assessment already, or no studies")
     for a in made:
         click.echo(f"{a.id}: starts {a.certainty} ({a.design}); a row in {rows.get(a.id)}")
     if made:

@@ -30,10 +30,15 @@ _COMPARED = {"nb": "sammenlignet med", "nn": "samanlikna med"}
 
 
 def start(
-    data: ReviewData, analyses: Sequence[str] = (), *, design: StudyDesign = "rct"
+    data: ReviewData, analyses: Sequence[str] = (), *, design: StudyDesign | None = None
 ) -> tuple[ReviewData, tuple[CertaintyAssessment, ...]]:
     """Assessments and Summary-of-Findings rows for ``analyses`` (all when empty) that
-    have none yet; returns the new data and the assessments made."""
+    have none yet; returns the new data and the assessments made.
+
+    ``design`` is where the evidence starts; without it, each analysis' studies say
+    (:func:`design_of`).  An analysis without studies has no evidence to rate: named,
+    it is refused; otherwise it is passed over (GRADEpro shows no certainty for an
+    outcome without studies, not "high")."""
     known = {a.id: a for a in data.analyses}
     unknown = [a for a in analyses if a not in known]
     if unknown:
@@ -41,15 +46,22 @@ def start(
             f"no analysis {', '.join(map(repr, unknown))} in this review",
             hint=f"known: {', '.join(list(known)[:8])}{' …' if len(known) > 8 else ''}",
         )
+    empty = [a for a in analyses if not known[a].studies]
+    if empty:
+        raise DataError(
+            f"analysis {empty[0]!r} has no studies: there is no evidence to rate yet",
+            hint=f"give it its studies first (sysreview analysis studies {empty[0]})",
+        )
     assessed = {a.analysis for a in data.certainty if a.analysis}
     chosen = [known[a] for a in dict.fromkeys(analyses)] if analyses else list(data.analyses)
     made: list[CertaintyAssessment] = []
     tables = list(data.sof_tables)
     taken = {a.id for a in data.certainty}
     for analysis in chosen:
-        if analysis.id in assessed:
+        if analysis.id in assessed or not analysis.studies:
             continue
-        assessment = _assessment(data, analysis, design, free_id(analysis.id, taken))
+        starts = design or design_of(data, analysis)
+        assessment = _assessment(data, analysis, starts, free_id(analysis.id, taken))
         taken.add(assessment.id)
         made.append(assessment)
         tables = _with_row(data, tables, analysis, assessment)
@@ -57,6 +69,36 @@ def start(
         replace(data, certainty=(*data.certainty, *made), sof_tables=tuple(tables)),
         tuple(made),
     )
+
+
+#: words in a study's recorded design, and where the evidence of such studies starts
+_DESIGN_WORDS: tuple[tuple[tuple[str, ...], StudyDesign], ...] = (
+    (("non-random", "nonrandom", "non random", "quasi", "nrsi", "before-after",
+      "before and after", "interrupted time"), "non_randomised"),
+    (("rct", "randomi", "randomly"), "rct"),
+    (("cohort", "case-control", "case control", "cross-sectional", "observational",
+      "registry", "register"), "observational"),
+)  # fmt: skip
+
+
+def design_of(data: ReviewData, analysis: Analysis) -> StudyDesign:
+    """Where an analysis' evidence starts, from its studies' recorded designs: trials
+    ("RCT", "randomised controlled trial") start high; when every study with a design
+    recorded is non-randomised or observational, the evidence is of that kind.  No
+    design recorded, or a mix with trials: randomised, as GRADEpro assumes for a
+    RevMan analysis."""
+    kinds: set[StudyDesign] = set()
+    for study in data.studies:
+        if study.id in analysis.studies and study.design:
+            words = study.design.lower()
+            found = next(
+                (kind for keys, kind in _DESIGN_WORDS if any(k in words for k in keys)), None
+            )
+            if found is not None:
+                kinds.add(found)
+    if not kinds or "rct" in kinds:
+        return "rct"
+    return "non_randomised" if "non_randomised" in kinds else "observational"
 
 
 def _assessment(
