@@ -66,6 +66,28 @@ def test_studies_reports_and_comparisons_agree(niph: ReviewData) -> None:
         assert in_data == comparison.reported_studies, comparison.id
 
 
+def test_characteristics_are_keyed_by_column_not_by_publication(niph: ReviewData) -> None:
+    """A second publication's row of Tabell 1 (Gismervik 2020, Momsen 2016) lives in
+    the study's cells, each value after its publication's label, not under keys
+    like ``gismervik2020_population``."""
+    reports = {r.id for r in niph.reports}
+    for study in niph.studies:
+        for key in study.characteristics:
+            assert key.split("_")[0] not in reports, (study.id, key)
+    aasdahl = next(s for s in niph.studies if s.id == "aasdahl2018").characteristics
+    assert aasdahl["age"] == "Aasdahl 2018: 45 (18-60) år; Gismervik 2020: 46 (18-60) år"
+
+
+def test_english_fields_are_filled_where_the_model_has_them(niph: ReviewData) -> None:
+    p = niph.protocol
+    assert all(o.name_en for o in p.outcomes)
+    assert all(c.name_en and c.intervention_en and c.comparator_en for c in p.comparisons)
+    assert all(c.heading_en for c in p.criteria)
+    assert all(e.reason_en for e in niph.exclusions)
+    labels = [r.label_en for t in niph.sof_tables for r in t.rows]
+    assert all(labels) and not any(" ved " in (label or "") for label in labels)
+
+
 def test_risk_of_bias_for_every_study_and_domain(niph: ReviewData) -> None:
     from sysreview.appraisal.rob1 import DOMAIN_CODES
 

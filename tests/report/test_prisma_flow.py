@@ -73,7 +73,7 @@ def test_every_count_is_the_example_s(flow: PrismaFlow, recorded: dict[str, obje
     # duplicates are not reported: drawn, unknown
     assert "duplicates_removed" not in recorded
     assert flow.box("duplicates_removed").n is None
-    assert flow.box("duplicates_removed").text == "Duplicate records removed (n = ?)"
+    assert flow.box("duplicates_removed").text == "Duplicate records removed (n = not reported)"
 
 
 def test_english_texts(flow: PrismaFlow) -> None:
@@ -153,7 +153,7 @@ def test_norwegian_texts_follow_the_source(data: ReviewData) -> None:
     assert nb.box("fulltext_excluded").text == "Fulltekster ekskludert (n = 163)"
     assert nb.box("studies_included").text == "Inkluderte studier (n = 20)"
     # where the source has no wording
-    assert nb.box("duplicates_removed").text == "Duplikater fjernet (n = ?)"
+    assert nb.box("duplicates_removed").text == "Duplikater fjernet (n = ikke oppgitt)"
     assert nb.box("reports_included").text == "Publikasjoner av inkluderte studier (n = 25)"
     assert [p[0] for p in nb.phases] == ["Identifisering", "Screening", "Inkludert"]
     with pytest.raises(DataError, match="language"):
@@ -196,7 +196,7 @@ def test_an_update_with_other_sources() -> None:
     assert ("studies_included", "total_studies") in flow.arrows
     # 400 - 350 = 50 sought but 48 assessed: not retrieved unknown, and a finding
     assert flow.box("reports_sought").n == 50
-    assert flow.box("reports_not_retrieved").text == "Reports not retrieved (n = ?)"
+    assert flow.box("reports_not_retrieved").text == "Reports not retrieved (n = not reported)"
     assert [(f.check, f.expected, f.found) for f in flow.findings] == [("screening", 50, 48)]
     assert dict(flow.headers)["previous"] == "Previous studies"
     assert flow.phases[-1] == ("Included", 4, 5)
@@ -212,7 +212,7 @@ def test_sources_left_out_when_unknown_or_none() -> None:
         assert "other" not in dict(flow.headers)
         assert all(source != "identified_other" for source, _ in flow.arrows)
     empty = prisma_flow(PrismaCounts())
-    assert empty.box("screened").text == "Records screened (n = ?)"
+    assert empty.box("screened").text == "Records screened (n = not reported)"
     assert empty.box("reports_sought").n is None
     assert empty.findings == ()
 

@@ -150,10 +150,12 @@ def test_the_table_draws_as_svg_and_png(table: RobTable, tmp_path: Path) -> None
         assert label in text
     for heading, name in zip(table.domain_labels, table.legend, strict=True):
         assert f"{heading}: {name}" in text
-    assert "Risk of bias domains" in text and "Overall" in text
+    assert "Risk of bias domains" in text
+    # RoB 1 has no overall judgement: RevMan 5's figures show the domains alone
+    assert "Overall" not in text
     assert "Low" in text and "Unclear" in text and "High" in text
-    # symbols: one per cell and overall, plus the key
-    assert text.count("×") == sum(row.count("high") for row in table.cells) + 19 + 1
+    # symbols: one per cell, plus the key
+    assert text.count("×") == sum(row.count("high") for row in table.cells) + 1
     png = draw_traffic_light(table, tmp_path / "rob.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     again = draw_traffic_light(table, tmp_path / "again.svg")
@@ -163,8 +165,9 @@ def test_the_table_draws_as_svg_and_png(table: RobTable, tmp_path: Path) -> None
 def test_the_summary_draws_as_svg_and_png(table: RobTable, tmp_path: Path) -> None:
     summary = rob_summary(table)
     text = svg_text(draw_summary(summary, tmp_path / "summary.svg"))
-    for label in summary.labels:
+    for label in summary.labels[:-1]:
         assert label in text
+    assert summary.labels[-1] == "Overall risk of bias" and "Overall" not in text  # RoB 1
     assert "Studies (%)" in text and "100 %" in text and "Judgement" in text
     weighted = rob_summary(table, weights={s: 1.0 for s in table.ids})
     assert "weighted" in svg_text(draw_summary(weighted, tmp_path / "weighted.svg"))
@@ -181,7 +184,7 @@ def test_norwegian_labels(data: ReviewData, labels: dict[str, str], tmp_path: Pa
     assert table.legend[-1] == "Andre forhold som kan gi skjevheter"
     text = svg_text(draw_traffic_light(table, tmp_path / "nb.svg"))
     assert "A: Randomisering" in text and "E: Frafall" in text
-    assert "Samlet" in text and "Vurdering" in text
+    assert "Samlet" not in text and "Vurdering" in text
     assert "Lav" in text and "Uklar" in text and "Høy" in text
     summary = rob_summary(table)
     assert summary.labels[-1] == "Samlet risiko for skjevheter"
@@ -275,6 +278,8 @@ def test_robins_i_table_and_shares(tmp_path: Path) -> None:
     )
     text = svg_text(draw_traffic_light(table, tmp_path / "robins.svg"))
     assert "Critical" in text and "No information" in text and "D7" in text
+    assert "Overall" in text  # ROBINS-I judges a study overall: its figures show it
+    assert "Overall risk of bias" in svg_text(draw_summary(summary, tmp_path / "robins.svg"))
     assert draw_summary(summary, tmp_path / "robins.png").stat().st_size > 0
 
 

@@ -12,6 +12,7 @@ study with support, characteristics of included studies).
 
 from __future__ import annotations
 
+import re
 import string
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +26,7 @@ from ..appraisal import amstar2
 from ..errors import DataError
 from ..model import Analysis, Comparison, OutcomeData, PrismaCounts, ReviewData
 from . import blocks as b
+from ._labels import characteristic_label, rob_judgement, sof_rows
 from ._words import CERTAINTY_ADJECTIVE, MEASURE_WORDS, METHOD_WORDS, words
 
 ROB_TOOL_NAMES = {
@@ -108,7 +110,7 @@ def _build(data: ReviewData, lang: str, out: Path, draw: bool) -> _Built:
     if lang not in ("nb", "en"):
         raise DataError(f"language {lang!r} is not nb or en")
     x = _Builder(data, lang, out, draw=draw)
-    sof = grade.build_tables(data, lang=lang)
+    sof = sof_rows(grade.build_tables(data, lang=lang), data.protocol.outcomes, lang)
     _key_messages(x, sof)
     _summary(x, sof)
     _background(x)
@@ -252,13 +254,15 @@ def _methods(x: _Builder) -> None:
         x.table(w["criteria"], (w["kind"], w["heading"], w["criterion"]), rows, widths=(1, 2, 6))
     x.add(b.Heading(2, w["searches"], "searches"))
     databases = [s for s in d.searches if s.source == "database"]
+    # a database searched twice (e.g. for trials and for reviews) is one database
+    n_databases = len({" ".join(s.database.lower().split()) for s in databases})
     dates = sorted({s.date for s in databases if s.date})
     to = " til " if x.lang == "nb" else " to "
     when = "" if not dates else dates[0] if dates[0] == dates[-1] else dates[0] + to + dates[-1]
     if x.lang == "nb":
-        sentence = f"Vi søkte i {len(databases)} databaser"
+        sentence = f"Vi søkte i {n_databases} {'database' if n_databases == 1 else 'databaser'}"
     else:
-        sentence = f"We searched {len(databases)} databases"
+        sentence = f"We searched {n_databases} database{'' if n_databases == 1 else 's'}"
     sentence += f" ({when})." if when else "."
     x.add(b.Paragraph(b.text(sentence)))
     searches = [
@@ -430,7 +434,7 @@ def _flow(x: _Builder) -> None:
         x.add(b.Paragraph(selection))
     flow = prisma_flow(counts, data=x.data, lang=x.lang)
     caption = "Flytskjema (PRISMA 2020)" if x.lang == "nb" else "Flow diagram (PRISMA 2020)"
-    alt = "; ".join(box.text for box in flow.boxes)
+    alt = f"{caption}: " + "; ".join(box.text.rstrip(":") for box in flow.boxes)
     x.figure("prisma", "prisma", caption, alt, lambda p: draw_prisma(flow, p))
     for finding in flow.findings:
         x.add(
@@ -617,18 +621,27 @@ def _risk_of_bias(x: _Builder) -> None:
                 shown = (known.name_en or known.name) if known and x.lang == "en" else None
                 name += f" · {shown or (known.name if known else outcome)}"
             stem = rob_figure(tool, outcome)
-            x.figure(
-                "rob_traffic_light",
-                stem,
-                name,
-                f"{len(table.studies)} × {len(table.domains)}",
-                partial(draw_traffic_light, table),
-            )
+            n, m = len(table.studies), len(table.domains)
+            if x.lang == "nb":
+                light = (
+                    f"Trafikklysplott: vurdering av risiko for skjevheter for {n} studier i "
+                    f"{m} domener, {name}."
+                )
+                bars = (
+                    f"Stolpediagram: andelen studier med hver vurdering av risiko for "
+                    f"skjevheter i hvert av {m} domener, {name}."
+                )
+            else:
+                light = f"Traffic-light plot: risk-of-bias judgements of {n} studies in {m} "
+                light += f"domains, {name}."
+                bars = "Bar chart: the share of studies at each risk-of-bias judgement in each "
+                bars += f"of {m} domains, {name}."
+            x.figure("rob_traffic_light", stem, name, light, partial(draw_traffic_light, table))
             x.figure(
                 "rob_summary",
                 f"{stem}-summary",
                 f"{name}: {'oppsummering' if x.lang == 'nb' else 'summary'}",
-                name,
+                bars,
                 partial(draw_summary, rob_summary(table)),
             )
 
@@ -734,14 +747,59 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
         x.add(b.Paragraph(b.text(*parts, ".")))
     if plot is not None:
         caption = f"{a.measure}, {a.timepoint or ''}".strip(", ")
-        alt = f"Forest plot {a.id}"
+        alt = _forest_alt(x, a, c, pooled)
         x.figure("forest", f"forest-{a.id}", caption, alt, partial(draw_forest, plot))
     if report is not None and report.result.k >= 10:
-        funnel = funnel_plot(report.result, trimfill=True, contours=True)
+        funnel = funnel_plot(report.result, trimfill=True, contours=True, lang=x.lang)
         caption = ("Traktplott" if x.lang == "nb" else "Funnel plot") + f", {a.measure}"
-        x.figure(
-            "funnel", f"funnel-{a.id}", caption, f"Funnel plot {a.id}", partial(draw_funnel, funnel)
+        what = _analysis_subject(x, a, c)
+        alt = (
+            f"Traktplott: effekten i hver av {report.result.k} studier mot standardfeilen, {what}."
+            if x.lang == "nb"
+            else f"Funnel plot: the effect in each of {report.result.k} studies against its "
+            f"standard error, {what}."
         )
+        x.figure("funnel", f"funnel-{a.id}", caption, alt, partial(draw_funnel, funnel))
+
+
+def _analysis_subject(x: _Builder, a: Analysis, c: Comparison) -> str:
+    """ "retur til arbeid (12 mnd), tverrfaglig rehabilitering sammenlignet med annet
+    tiltak": what an analysis is about, for the alt texts of its figures."""
+    outcome = next((o for o in x.data.protocol.outcomes if o.id == a.outcome), None)
+    name = a.outcome
+    if outcome is not None:
+        name = (outcome.name_en or outcome.name) if x.lang == "en" else outcome.name
+    intervention, comparator = grade.names(c, x.lang)
+    versus = "sammenlignet med" if x.lang == "nb" else "compared with"
+    time = a.timepoint or ""
+    if x.lang == "en":  # the time point as recorded, its units in English
+        time = re.sub(r"\b(mnd|måneder|måned)\b", "months", time)
+        time = re.sub(r"\b(uker|uke)\b", "weeks", time)
+    when = f" ({time})" if time else ""
+    return f"{name.lower()}{when}, {intervention.lower()} {versus} {comparator.lower()}"
+
+
+def _forest_alt(
+    x: _Builder,
+    a: Analysis,
+    c: Comparison,
+    pooled: tuple[float | None, float | None, float | None, int | None, int | None] | None,
+) -> str:
+    """The forest plot in words: what it compares, how many studies, the pooled result."""
+    what = _analysis_subject(x, a, c)
+    text = f"Forest plot: {what}"
+    if pooled is None:
+        return text + "."
+    estimate, lb, ub, k, _ = pooled
+    if k is not None:
+        text += f", {k} {'studier' if x.lang == 'nb' else 'studies'}"
+    if estimate is not None:
+        text += f"; {'samlet' if x.lang == 'nb' else 'pooled'} {a.measure} {_fmt(estimate, x.lang)}"
+        if lb is not None and ub is not None:
+            ci = "95 % KI" if x.lang == "nb" else "95% CI"
+            to = "til" if x.lang == "nb" else "to"
+            text += f" ({ci} {_fmt(lb, x.lang)} {to} {_fmt(ub, x.lang)})"
+    return text + "."
 
 
 def _forest_rob(
@@ -803,8 +861,8 @@ def _forest(
             g1 = [(_int(r.events_1), _int(r.n_1)) for r in rows]
             g2 = [(_int(r.events_2), _int(r.n_2)) for r in rows]
         else:
-            g1 = [(_fmt(r.mean_1, "en"), _fmt(r.sd_1, "en"), _int(r.n_1)) for r in rows]
-            g2 = [(_fmt(r.mean_2, "en"), _fmt(r.sd_2, "en"), _int(r.n_2)) for r in rows]
+            g1 = [(_fmt(r.mean_1, x.lang), _fmt(r.sd_1, x.lang), _int(r.n_1)) for r in rows]
+            g2 = [(_fmt(r.mean_2, x.lang), _fmt(r.sd_2, x.lang), _int(r.n_2)) for r in rows]
         rob, domains, legend = _forest_rob(x, a, [r.study for r in rows], labels)
         # a study reported by subgroup shows once per subgroup, named with it
         repeated = {r.study for r in rows if sum(o.study == r.study for o in rows) > 1}
@@ -823,6 +881,7 @@ def _forest(
             rob=judged or None,
             rob_domains=domains,
             rob_legend=legend,
+            lang=x.lang,
         )
         if report.subgroups is not None and isinstance(report.subgroups, stats.SubgroupResult):
             sub = report.subgroups
@@ -850,7 +909,7 @@ def _forest(
         return None
     none = x.w["not_reported"]
     total = forest.ForestTotal(
-        label="Total (95 % KI)" if x.lang == "nb" else "Total (95% CI)",
+        label=forest.WORDS[x.lang]["total"].format(level=95),
         estimate=rep.estimate,
         ci_lb=rep.ci_lb,
         ci_ub=rep.ci_ub,
@@ -871,7 +930,8 @@ def _forest(
     return forest.ForestPlot(
         title=None,
         measure=a.measure,
-        method_text=f"{a.measure}, {'Random' if a.model == 'random' else 'Fixed'}, 95% CI",
+        method_text=f"{a.measure}, {forest.WORDS[x.lang][a.model]}, "
+        + forest.WORDS[x.lang]["ci"].format(level=95),
         arm_labels=(intervention, comparator),
         columns=(),
         groups=(),
@@ -879,6 +939,7 @@ def _forest(
         subgroup_test=None,
         favours=favours,
         log_scale=a.measure in ("RR", "OR", "HR"),
+        lang=x.lang,
     )
 
 
@@ -1006,12 +1067,22 @@ def _swim(x: _Builder) -> None:
     )
     sizes = {s.id: s.participants for s in x.data.studies if s.participants}
     plot = grade.effect_direction_plot(trends, sample_sizes=sizes)
+    labels = {s.id: s.label for s in x.data.studies}
+    domains = ", ".join(d.lower() for d in plot.domains)
+    alt = (
+        f"Effektretningsplott: retningen på effekten i hver av {len(plot.rows)} studier for "
+        f"{domains} (pil opp: i favør av tiltaket, pil ned: i favør av kontrollgruppen)."
+        if x.lang == "nb"  # the domains are named in the review's language
+        else f"Effect direction plot: the direction of effect in each of {len(plot.rows)} "
+        f"studies in {len(plot.domains)} outcome domains (arrow up: favours the "
+        "intervention, arrow down: favours the control)."
+    )
     x.figure(
         "effect_direction",
         "effect-direction",
         w["swim"],
-        w["swim"],
-        lambda p: draw_effect_direction(plot, p, lang=x.lang),
+        alt,
+        lambda p: draw_effect_direction(plot, p, lang=x.lang, study_labels=labels),
     )
 
 
@@ -1147,7 +1218,7 @@ def _appendices(x: _Builder) -> None:
             (
                 b.text(labels.get(a.study, a.study)),
                 b.text(names.get((a.tool, a.domain), a.domain)),
-                b.text(a.judgement),
+                b.text(rob_judgement(a.judgement, x.lang)),
                 # RoB 2's signalling answers are part of the support for the judgement
                 b.text(" ".join(p for p in (a.support, a.answers and f"({a.answers})") if p)),
             )
@@ -1167,7 +1238,10 @@ def _appendices(x: _Builder) -> None:
     if included:
         x.add(b.Heading(2, w["characteristics"], "characteristics"))
         for study in included:
-            cells = [(b.text(k), b.text(v)) for k, v in study.characteristics.items()]
+            cells = [
+                (b.text(characteristic_label(k, x.lang)), b.text(v))
+                for k, v in study.characteristics.items()
+            ]
             x.table(study.label, ("", ""), cells, widths=(1, 4))
     if d.notes:
         x.add(b.Heading(2, w["notes"], "notes"))

@@ -12,12 +12,13 @@ from collections import Counter
 from .. import grade, prisma
 from ..model import ReviewData
 from . import blocks as b
+from ._labels import month_year, search_end, sof_rows
 from ._words import CERTAINTY_ADJECTIVE, words
 
 
 def build_summary(data: ReviewData, lang: str) -> b.Document:
     w = words(lang)
-    tables = grade.build_tables(data, lang=lang, per=1000)
+    tables = sof_rows(grade.build_tables(data, lang=lang, per=1000), data.protocol.outcomes, lang)
     blocks: list[b.Block] = []
     r = data.review
     title = (r.title_en or r.title) if lang == "en" else r.title
@@ -32,23 +33,7 @@ def build_summary(data: ReviewData, lang: str) -> b.Document:
     question = (r.question_en or r.question) if lang == "en" else r.question
     if question:
         blocks.append(b.Paragraph(b.text(" ".join(question.split()))))
-    for table in tables:
-        if table.comparison is None:
-            continue
-        intervention, comparator = grade.names(table.comparison, lang)
-        lead = (
-            f"Sammenlignet med {comparator.lower()} fant vi at {intervention.lower()}:"
-            if lang == "nb"
-            else f"Compared with {comparator.lower()}, we found that {intervention.lower()}:"
-        )
-        items = []
-        for row in table.rows:
-            if row.statement is None:
-                continue
-            adjective = CERTAINTY_ADJECTIVE[lang][row.certainty]
-            items.append(b.text(row.statement, " " + w["we_have"].format(c=adjective)))
-        if items:
-            blocks += [b.Paragraph(b.text(lead)), b.Bullets(tuple(items))]
+    blocks += _findings(tables, lang)
     blocks.append(b.Paragraph(b.text(w["pls_certainty"]), style="note"))
 
     for table in tables:
@@ -103,27 +88,60 @@ def build_summary(data: ReviewData, lang: str) -> b.Document:
 
     blocks.append(b.Heading(1, w["pls_based"], "based"))
     blocks.append(b.Paragraph(b.text(_based_on(data, lang))))
-    doc_title = f"{w['pls_title']}: {title}"
-    return b.Document(lang, doc_title, None, r.authors, r.published, tuple(blocks), kind="summary")
+    # the review's title may have a colon of its own: the kind of text is the subtitle
+    return b.Document(
+        lang, title, w["pls_title"], r.authors, r.published, tuple(blocks), kind="summary"
+    )
+
+
+def _findings(tables: list[grade.BuiltTable], lang: str) -> list[b.Block]:
+    """What the research says, one group per comparison (however many tables it
+    has): a lead-in naming the intervention and its comparator, which the bullets'
+    whole sentences do not need to complete, then one bullet per outcome."""
+    w = words(lang)
+    groups: dict[str, tuple[str, list[b.Inline]]] = {}
+    for table in tables:
+        if table.comparison is None:
+            continue
+        intervention, comparator = grade.names(table.comparison, lang)
+        versus = "sammenlignet med" if lang == "nb" else "compared with"
+        lead = f"{intervention[:1].upper()}{intervention[1:]} {versus} {_lower_first(comparator)}"
+        _, items = groups.setdefault(table.comparison.id, (lead, []))
+        for row in table.rows:
+            if row.statement is None:
+                continue
+            adjective = CERTAINTY_ADJECTIVE[lang][row.certainty]
+            items.append(b.text(row.statement, " " + w["we_have"].format(c=adjective)))
+    blocks: list[b.Block] = []
+    for lead, items in groups.values():
+        if items:
+            blocks += [b.Paragraph(b.text(b.Text(lead, bold=True))), b.Bullets(tuple(items))]
+    return blocks
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _based_on(data: ReviewData, lang: str) -> str:
     counts = prisma.counts(data)
     included = [s for s in data.studies if s.status == "included"]
     people = sum(s.participants or 0 for s in included)
-    dates = sorted(s.date for s in data.searches if s.date)
+    end = search_end(data)
+    when = month_year(end, lang) if end else None
     countries = Counter(c for s in included for c in s.countries)
     where = ", ".join(f"{c} ({n})" for c, n in countries.most_common())
     n = counts.studies_included if counts.studies_included is not None else len(included)
     if lang == "nb":
         text = "Forfatterne søkte systematisk i forskningsdatabaser"
-        text += f" ({dates[-1]})" if dates else ""
+        text += f" i {when}" if when else ""
         text += f" og fant {n} studier med til sammen {people} deltakere."
         if where:
             text += f" Studiene var utført i {where}."
         return text
     text = "The authors searched research databases systematically"
-    text += f" ({dates[-1]})" if dates else ""
+    text += f" in {when}" if when else ""
     text += f" and found {n} studies with {people} participants in all."
     if where:
         text += f" The studies were done in {where}."

@@ -40,7 +40,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
+    "LANGS",
     "MEASURE_NAMES",
+    "MEASURE_NAMES_NB",
+    "WORDS",
     "ForestGroup",
     "ForestPlot",
     "ForestRow",
@@ -72,6 +75,90 @@ MEASURE_NAMES = {
     "GIV": "Effect",
 }
 
+#: The same headings in Norwegian bokmål, as the Norwegian Institute of Public
+#: Health's reports name the measures.
+MEASURE_NAMES_NB = {
+    "RR": "Relativ risiko",
+    "OR": "Odds ratio",
+    "PETO": "Odds ratio",
+    "RD": "Risikodifferanse",
+    "MD": "Gjennomsnittlig forskjell",
+    "SMD": "Standardisert gj.sn. forskjell",
+    "HR": "Hasardratio",
+    "ROM": "Forhold mellom gjennomsnitt",
+    "IRR": "Rateratio",
+    "GEN": "Effekt",
+    "GIV": "Effekt",
+}
+
+LANGS = ("en", "nb")
+
+#: every other text of the plot, by language: RevMan 5's English, and its Norwegian
+#: counterpart (decimal comma, "KI" for the confidence interval)
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "study": "Study or Subgroup",
+        "weight": "Weight",
+        "rob": "Risk of Bias",
+        "rob_legend": "Risk of bias legend",
+        "total_events": "Total events",
+        "total": "Total ({level}% CI)",
+        "subtotal": "Subtotal ({level}% CI)",
+        "heterogeneity": "Heterogeneity",
+        "overall": "Test for overall effect",
+        "subgroups": "Test for subgroup differences",
+        "not_applicable": "Not applicable",
+        "not_estimable": "Not estimable",
+        "prediction": "Prediction interval",
+        "random": "Random",
+        "fixed": "Fixed",
+        "ci": "{level}% CI",
+        "Events": "Events",
+        "Total": "Total",
+        "Mean": "Mean",
+        "SD": "SD",
+    },
+    "nb": {
+        "study": "Studie eller subgruppe",
+        "weight": "Vekt",
+        "rob": "Risiko for skjevheter",
+        "rob_legend": "Forklaring, risiko for skjevheter",
+        "total_events": "Hendelser totalt",
+        "total": "Totalt ({level} % KI)",
+        "subtotal": "Deltotal ({level} % KI)",
+        "heterogeneity": "Heterogenitet",
+        "overall": "Test for samlet effekt",
+        "subgroups": "Test for forskjeller mellom subgrupper",
+        "not_applicable": "ikke relevant",
+        "not_estimable": "Kan ikke beregnes",
+        "prediction": "Prediksjonsintervall",
+        "random": "tilfeldig",
+        "fixed": "fast",
+        "ci": "{level} % KI",
+        "Events": "Hendelser",
+        "Total": "Totalt",
+        "Mean": "Gj.snitt",
+        "SD": "SD",
+    },
+}
+
+
+def _words(lang: str) -> dict[str, str]:
+    if lang not in LANGS:
+        raise DataError(f"language {lang!r} is not one of: {', '.join(LANGS)}")
+    return WORDS[lang]
+
+
+def decimal(text: str, lang: str) -> str:
+    """A number as ``lang`` writes it: a decimal comma and a true minus in bokmål."""
+    return text.replace(".", ",").replace("-", "−") if lang == "nb" else text
+
+
+def _percent(text: str, lang: str) -> str:
+    """``92%``; bokmål ``92 %``."""
+    return decimal(text, lang).replace("%", " %") if lang == "nb" else text
+
+
 #: (events1, n1, events2, n2) of a (sub)total; None where not applicable.
 Totals = tuple[int | None, int | None, int | None, int | None]
 
@@ -79,20 +166,23 @@ Totals = tuple[int | None, int | None, int | None, int | None]
 # --------------------------------------------------------------------- texts
 
 
-def format_p(p: float) -> str:
+def format_p(p: float, lang: str = "en") -> str:
     """P as RevMan 5 prints it: ``P < 0.00001``, ``P < 0.0001``, ``P = 0.0003``,
-    ``P = 0.003``, ``P = 0.39`` (``P = NA`` when p is not a number)."""
+    ``P = 0.003``, ``P = 0.39`` (``P = NA`` when p is not a number); bokmål with a
+    decimal comma."""
     if math.isnan(p):
         return "P = NA"
     if p < 0.00001:
-        return "P < 0.00001"
-    if p < 0.0001:
-        return "P < 0.0001"
-    if p < 0.001:
-        return f"P = {p:.4f}"
-    if p < 0.01:
-        return f"P = {p:.3f}"
-    return f"P = {p:.2f}"
+        text = "P < 0.00001"
+    elif p < 0.0001:
+        text = "P < 0.0001"
+    elif p < 0.001:
+        text = f"P = {p:.4f}"
+    elif p < 0.01:
+        text = f"P = {p:.3f}"
+    else:
+        text = f"P = {p:.2f}"
+    return decimal(text, lang)
 
 
 def _whole_percent(value: float) -> str:
@@ -100,35 +190,41 @@ def _whole_percent(value: float) -> str:
     return f"{math.floor(value + 0.5):d}%"
 
 
-def heterogeneity_text(result: MetaResult) -> str:
+def heterogeneity_text(result: MetaResult, lang: str = "en") -> str:
     """RevMan 5's heterogeneity line of a (sub)total.
 
     ``Heterogeneity: Tau² = 0.31; Chi² = 152.57, df = 12 (P < 0.00001); I² = 92%``
     (Tau² only for random-effects models; Tau² and Chi² with two decimals, I²
     rounded to a whole percent), or ``Heterogeneity: Not applicable`` with one study.
+    Bokmål: ``Heterogenitet: Tau² = 0,31; Chi² = 152,57, df = 12 (P < 0,00001); I² = 92 %``.
     """
+    w = _words(lang)
     if result.Q_df < 1 or not math.isfinite(result.Q):
-        return "Heterogeneity: Not applicable"
-    tau = f"Tau² = {result.tau2:.2f}; " if result.model == "random" else ""
+        return f"{w['heterogeneity']}: {w['not_applicable']}"
+    tau = decimal(f"Tau² = {result.tau2:.2f}; ", lang) if result.model == "random" else ""
     return (
-        f"Heterogeneity: {tau}Chi² = {result.Q:.2f}, df = {result.Q_df} "
-        f"({format_p(result.Q_p)}); I² = {_whole_percent(result.I2)}"
+        f"{w['heterogeneity']}: {tau}{decimal(f'Chi² = {result.Q:.2f}', lang)}, "
+        f"df = {result.Q_df} ({format_p(result.Q_p, lang)}); "
+        f"I² = {_percent(_whole_percent(result.I2), lang)}"
     )
 
 
-def overall_text(result: MetaResult) -> str:
+def overall_text(result: MetaResult, lang: str = "en") -> str:
     """RevMan 5's test for the overall effect: ``Test for overall effect: Z = 3.99
     (P < 0.0001)`` (|Z| with two decimals); under a t test (Knapp-Hartung)
-    ``t = 2.50, df = 8 (P = 0.04)``."""
+    ``t = 2.50, df = 8 (P = 0.04)``; bokmål ``Test for samlet effekt: Z = 3,99 ...``."""
+    w = _words(lang)
     if not math.isfinite(result.stat):
-        return "Test for overall effect: Not applicable"
+        return f"{w['overall']}: {w['not_applicable']}"
     if result.stat_dist == "z":
-        return f"Test for overall effect: Z = {abs(result.stat):.2f} ({format_p(result.p)})"
-    df = "" if result.stat_df is None else f", df = {result.stat_df:g}"
-    return f"Test for overall effect: t = {abs(result.stat):.2f}{df} ({format_p(result.p)})"
+        z = decimal(f"{abs(result.stat):.2f}", lang)
+        return f"{w['overall']}: Z = {z} ({format_p(result.p, lang)})"
+    df = "" if result.stat_df is None else decimal(f", df = {result.stat_df:g}", lang)
+    t = decimal(f"{abs(result.stat):.2f}", lang)
+    return f"{w['overall']}: t = {t}{df} ({format_p(result.p, lang)})"
 
 
-def subgroup_test_text(result: SubgroupResult) -> str | None:
+def subgroup_test_text(result: SubgroupResult, lang: str = "en") -> str | None:
     """RevMan 5's ``Test for subgroup differences: Chi² = 1.54, df = 2 (P = 0.46),
     I² = 0%`` (I² with one decimal, as RevMan 5 prints it here); None with one
     subgroup (nothing to compare)."""
@@ -136,22 +232,29 @@ def subgroup_test_text(result: SubgroupResult) -> str | None:
         return None
     i2 = "0%" if result.I2 <= 0 else f"{result.I2:.1f}%"
     return (
-        f"Test for subgroup differences: Chi² = {result.Q:.2f}, df = {result.Q_df} "
-        f"({format_p(result.Q_p)}), I² = {i2}"
+        f"{_words(lang)['subgroups']}: {decimal(f'Chi² = {result.Q:.2f}', lang)}, "
+        f"df = {result.Q_df} ({format_p(result.Q_p, lang)}), I² = {_percent(i2, lang)}"
     )
 
 
-def _number(value: float, decimals: int) -> str:
+def _number(value: float, decimals: int, lang: str = "en") -> str:
     text = f"{value:.{decimals}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+    return decimal(text[1:] if text.startswith("-") and float(text) == 0 else text, lang)
 
 
 def _effect_text(
-    estimate: float | None, ci_lb: float | None, ci_ub: float | None, decimals: int
+    estimate: float | None,
+    ci_lb: float | None,
+    ci_ub: float | None,
+    decimals: int,
+    lang: str = "en",
 ) -> str:
+    """``0.41 [0.13, 1.26]``; bokmål ``0,41 [0,13; 1,26]`` (a comma separates decimals)."""
     if estimate is None or ci_lb is None or ci_ub is None:
-        return "Not estimable"
-    return f"{_number(estimate, decimals)} [{_number(ci_lb, decimals)}, {_number(ci_ub, decimals)}]"
+        return _words(lang)["not_estimable"]
+    between = "; " if lang == "nb" else ", "
+    lb, ub = _number(ci_lb, decimals, lang), _number(ci_ub, decimals, lang)
+    return f"{_number(estimate, decimals, lang)} [{lb}{between}{ub}]"
 
 
 # ---------------------------------------------------------------- data model
@@ -178,13 +281,15 @@ class ForestRow:
     def estimable(self) -> bool:
         return self.estimate is not None and self.ci_lb is not None and self.ci_ub is not None
 
-    def effect_text(self, decimals: int = 2) -> str:
+    def effect_text(self, decimals: int = 2, lang: str = "en") -> str:
         """``0.41 [0.13, 1.26]``, or ``Not estimable``."""
-        return _effect_text(self.estimate, self.ci_lb, self.ci_ub, decimals)
+        return _effect_text(self.estimate, self.ci_lb, self.ci_ub, decimals, lang)
 
-    def weight_text(self) -> str:
+    def weight_text(self, lang: str = "en") -> str:
         """``5.0%`` (one decimal, as RevMan), or empty when not estimable."""
-        return "" if self.weight is None or not self.estimable else f"{self.weight:.1f}%"
+        if self.weight is None or not self.estimable:
+            return ""
+        return _percent(f"{self.weight:.1f}%", lang)
 
 
 @dataclass(frozen=True)
@@ -209,18 +314,19 @@ class ForestTotal:
     prediction: tuple[float, float] | None = None
     weight: float | None = None
 
-    def effect_text(self, decimals: int = 2) -> str:
-        return _effect_text(self.estimate, self.ci_lb, self.ci_ub, decimals)
+    def effect_text(self, decimals: int = 2, lang: str = "en") -> str:
+        return _effect_text(self.estimate, self.ci_lb, self.ci_ub, decimals, lang)
 
-    def weight_text(self) -> str:
-        return "" if self.weight is None else f"{self.weight:.1f}%"
+    def weight_text(self, lang: str = "en") -> str:
+        return "" if self.weight is None else _percent(f"{self.weight:.1f}%", lang)
 
-    def prediction_text(self, decimals: int = 2) -> str | None:
+    def prediction_text(self, decimals: int = 2, lang: str = "en") -> str | None:
         """``Prediction interval: [0.14, 1.77]`` or None."""
         if self.prediction is None:
             return None
-        lb, ub = (_number(v, decimals) for v in self.prediction)
-        return f"Prediction interval: [{lb}, {ub}]"
+        lb, ub = (_number(v, decimals, lang) for v in self.prediction)
+        between = "; " if lang == "nb" else ", "
+        return f"{_words(lang)['prediction']}: [{lb}{between}{ub}]"
 
 
 @dataclass(frozen=True)
@@ -243,6 +349,9 @@ class ForestPlot:
     effect; ``log_scale`` whether the axis is logarithmic (ratio measures).
     ``scale`` fixes the axis at ``[1/scale, scale]`` (ratios) or ``[-scale, scale]``
     as RevMan's "scale" option does; by default ``axis_limits`` chooses it.
+    ``lang`` is the language of the plot's fixed texts and numbers ("en" or "nb");
+    ``columns`` stay the English keys (``Events``, ``Total``, ``Mean``, ``SD``) and are
+    translated when drawn.
     """
 
     title: str | None
@@ -259,11 +368,17 @@ class ForestPlot:
     rob_legend: tuple[str, ...] = ()
     scale: float | None = None
     decimals: int = 2
+    lang: str = "en"
 
     @property
     def measure_name(self) -> str:
         """RevMan's heading of the effect column: ``Risk Ratio``, ``Mean Difference`` ..."""
-        return MEASURE_NAMES.get(self.measure, self.measure)
+        names = MEASURE_NAMES_NB if self.lang == "nb" else MEASURE_NAMES
+        return names.get(self.measure, self.measure)
+
+    def word(self, key: str) -> str:
+        """A fixed text of the plot in its language (a column key as it is shown)."""
+        return _words(self.lang).get(key, key)
 
     @property
     def null(self) -> float:
@@ -368,6 +483,7 @@ def forest_plot(
     method_text: str | None = None,
     scale: float | None = None,
     decimals: int = 2,
+    lang: str = "en",
 ) -> ForestPlot:
     """The forest plot of one meta-analysis (one group, closed by the total).
 
@@ -406,6 +522,9 @@ def forest_plot(
         Fixes the axis (see ``ForestPlot``).
     decimals : int
         Decimals of the effects shown.
+    lang : {"en", "nb"}
+        The language of the plot's texts: RevMan's English, or bokmål with a
+        decimal comma.
 
     Raises
     ------
@@ -421,12 +540,12 @@ def forest_plot(
     weights = [None if w is None else float(w) for w in _weights(result)]
     rows = _rows(result, names, cells1, cells2, weights, judgements, log)
     counts = totals if totals is not None else _sum_counts(cells1, cells2, cols)
-    label = f"Total ({result.level:g}% CI)"
-    total = _total(result, label, counts, log, prediction, 100.0)
+    label = _words(lang)["total"].format(level=f"{result.level:g}")
+    total = _total(result, label, counts, log, prediction, 100.0, lang)
     return ForestPlot(
         title=title,
         measure=shown,
-        method_text=method_text or _method_text(result),
+        method_text=method_text or _method_text(result, lang),
         arm_labels=(arm_labels[0], arm_labels[1]),
         columns=cols,
         groups=(ForestGroup(None, rows, None),),
@@ -438,6 +557,7 @@ def forest_plot(
         rob_legend=tuple(rob_legend),
         scale=scale,
         decimals=decimals,
+        lang=lang,
     )
 
 
@@ -463,6 +583,7 @@ def forest_plot_subgroups(
     method_text: str | None = None,
     scale: float | None = None,
     decimals: int = 2,
+    lang: str = "en",
 ) -> ForestPlot:
     """The forest plot of a subgroup analysis pooled RevMan's way (``stats.subgroups``
     with a separate tau² per subgroup): each subgroup with its subtotal, then the
@@ -473,7 +594,7 @@ def forest_plot_subgroups(
     each subgroup result's study labels).  With ``overall`` (the analysis of all
     studies, with study labels) the study weights are its weights, as RevMan 5
     shows them, and each subtotal carries the sum of its studies'; without it each
-    subgroup's weights add up to 100%.
+    subgroup's weights add up to 100%.  ``lang`` as for ``forest_plot``.
 
     Raises
     ------
@@ -486,6 +607,7 @@ def forest_plot_subgroups(
             "a forest plot shows subgroups pooled separately (tau2_common=False), "
             "not the common-tau² model"
         )
+    words = _words(lang)
     first = result.results[0]
     shown, log = _measure(first, measure)
     if overall is not None and overall.is_ratio != first.is_ratio:
@@ -521,29 +643,31 @@ def forest_plot_subgroups(
         share = 100.0
         if by_label is not None:
             share = sum(r.weight for r in rows if r.weight is not None)
-        label = f"Subtotal ({sub.level:g}% CI)"
+        label = words["subtotal"].format(level=f"{sub.level:g}")
         subtotal_counts = counts[g] or _sum_counts(cells1, cells2, cols)
-        subtotal = _total(sub, label, subtotal_counts, log, prediction, share)
+        subtotal = _total(sub, label, subtotal_counts, log, prediction, share, lang)
         groups.append(ForestGroup(headings[g], rows, subtotal))
     total = None
     if overall is not None:
         whole = overall_totals or _sum_counts(all1, all2, cols)
-        total = _total(overall, f"Total ({overall.level:g}% CI)", whole, log, prediction, 100.0)
+        label = words["total"].format(level=f"{overall.level:g}")
+        total = _total(overall, label, whole, log, prediction, 100.0, lang)
     return ForestPlot(
         title=title,
         measure=shown,
-        method_text=method_text or _method_text(overall if overall is not None else first),
+        method_text=method_text or _method_text(overall if overall is not None else first, lang),
         arm_labels=(arm_labels[0], arm_labels[1]),
         columns=cols,
         groups=tuple(groups),
         total=total,
-        subgroup_test=subgroup_test_text(result),
+        subgroup_test=subgroup_test_text(result, lang),
         favours=(favours[0], favours[1]),
         log_scale=log,
         rob_domains=domains,
         rob_legend=tuple(rob_legend),
         scale=scale,
         decimals=decimals,
+        lang=lang,
     )
 
 
@@ -591,7 +715,7 @@ def _measure(result: MetaResult, measure: str | None) -> tuple[str, bool]:
     return shown, log
 
 
-def _method_text(result: MetaResult) -> str:
+def _method_text(result: MetaResult, lang: str = "en") -> str:
     """``M-H, Random, 95% CI``: pooling method, model and level as RevMan heads them."""
     centre = result.settings.get("Q_centre")
     if result.method == "MH" or centre == "MH":
@@ -600,8 +724,9 @@ def _method_text(result: MetaResult) -> str:
         pooling = "Peto"
     else:
         pooling = "IV"
-    model = "Random" if result.model == "random" else "Fixed"
-    return f"{pooling}, {model}, {result.level:g}% CI"
+    w = _words(lang)
+    model = w["random"] if result.model == "random" else w["fixed"]
+    return f"{pooling}, {model}, {w['ci'].format(level=f'{result.level:g}')}"
 
 
 def _labels(
@@ -760,6 +885,7 @@ def _total(
     log: bool,
     prediction: bool,
     weight: float | None,
+    lang: str = "en",
 ) -> ForestTotal:
     estimate, lb, ub = (_back(v, log) for v in (result.estimate, result.ci_lb, result.ci_ub))
     if estimate is None or lb is None or ub is None:
@@ -779,8 +905,8 @@ def _total(
         n2=n2,
         events1=events1,
         events2=events2,
-        heterogeneity=heterogeneity_text(result),
-        overall=overall_text(result),
+        heterogeneity=heterogeneity_text(result, lang),
+        overall=overall_text(result, lang),
         prediction=interval,
         weight=weight,
     )
@@ -830,10 +956,10 @@ def _lines(plot: ForestPlot) -> list[_Line]:
     def close(total: ForestTotal) -> None:
         out.append(_Line("total", total.label, total=total))
         if total.events1 is not None or total.events2 is not None:
-            out.append(_Line("events", "Total events", total=total))
+            out.append(_Line("events", plot.word("total_events"), total=total))
         out.append(_Line("note", total.heterogeneity))
         out.append(_Line("note", total.overall))
-        predicted = total.prediction_text(plot.decimals)
+        predicted = total.prediction_text(plot.decimals, plot.lang)
         if predicted is not None:
             out.append(_Line("note", predicted))
 
@@ -874,14 +1000,14 @@ def _geometry(plot: ForestPlot, lines: Sequence[_Line]) -> _Geometry:
     rows = plot.rows()
     totals = plot.totals()
     study_width = max(
-        [_width("Study or Subgroup", bold=True), _width("Total events")]
+        [_width(plot.word("study"), bold=True), _width(plot.word("total_events"))]
         + [_width(line.text, bold=line.kind in ("group", "total")) for line in lines
            if line.kind in ("group", "study", "total")]
     )  # fmt: skip
     shown = [any(r.group1 for r in rows), any(r.group2 for r in rows)]
     cell_widths = []
     for j, heading in enumerate(plot.columns):
-        values = [heading] + [
+        values = [plot.word(heading)] + [
             cells[j] for r in rows for cells in (r.group1, r.group2) if len(cells) > j
         ]
         values += [str(t) for t in _total_cells(totals, j, plot.columns)]
@@ -901,11 +1027,11 @@ def _geometry(plot: ForestPlot, lines: Sequence[_Line]) -> _Geometry:
                 starts.append(x)
                 x += w + PAD
         arms.append(tuple(starts))
-    weight_width = max(_width("Weight", bold=True), _width("100.0%", bold=True))
+    weight_width = max(_width(plot.word("weight"), bold=True), _width("100.0 %", bold=True))
     weight = x
     x += weight_width + PAD
-    effect_texts = [r.effect_text(plot.decimals) for r in rows]
-    effect_texts += [t.effect_text(plot.decimals) for t in totals]
+    effect_texts = [r.effect_text(plot.decimals, plot.lang) for r in rows]
+    effect_texts += [t.effect_text(plot.decimals, plot.lang) for t in totals]
     effect_width = max(
         [_width(plot.method_text, bold=True), _width(plot.measure_name, bold=True)]
         + [_width(t, bold=True) for t in effect_texts]
@@ -995,7 +1121,7 @@ def draw_forest(plot: ForestPlot, path: str | Path) -> Path:
     _draw_axis(plot, geo, table, area, text, rule_y, axis_row, (low, high))
     if legend:
         y = axis_row + 3.3
-        text(0, y, "Risk of bias legend", fontweight="bold")
+        text(0, y, plot.word("rob_legend"), fontweight="bold")
         for n, entry in enumerate(legend):
             text(0, y + n + 1, entry)
     return save(fig, path)
@@ -1006,7 +1132,7 @@ def _draw_headings(plot: ForestPlot, geo: _Geometry, table: Axes, text: Any, hea
         text(0, 0.5, plot.title, fontweight="bold", fontsize=FONT_SIZE + 1)
     top, below = header - 1.5, header - 0.5
     bold = {"fontweight": "bold"}
-    text(0, below, "Study or Subgroup", **bold)
+    text(0, below, plot.word("study"), **bold)
     for j, starts in enumerate(geo.arms):
         if not starts:
             continue
@@ -1014,8 +1140,8 @@ def _draw_headings(plot: ForestPlot, geo: _Geometry, table: Axes, text: Any, hea
         if plot.arm_labels[j]:
             text((left + right) / 2, top, plot.arm_labels[j], ha="center", **bold)
         for s, w, heading in zip(starts, geo.cell_widths, plot.columns, strict=True):
-            text(s + w / 2, below, heading, ha="center", **bold)
-    text(geo.weight + geo.weight_width / 2, below, "Weight", ha="center", **bold)
+            text(s + w / 2, below, plot.word(heading), ha="center", **bold)
+    text(geo.weight + geo.weight_width / 2, below, plot.word("weight"), ha="center", **bold)
     middle = geo.effect + geo.effect_width / 2
     text(middle, top, plot.measure_name, ha="center", **bold)
     text(middle, below, plot.method_text, ha="center", **bold)
@@ -1024,7 +1150,7 @@ def _draw_headings(plot: ForestPlot, geo: _Geometry, table: Axes, text: Any, hea
     text(centre, below, plot.method_text, ha="center", **bold)
     if plot.rob_domains:
         span = ROB_COLUMN * len(plot.rob_domains)
-        text(geo.rob + span / 2, top, "Risk of Bias", ha="center", **bold)
+        text(geo.rob + span / 2, top, plot.word("rob"), ha="center", **bold)
         for d, domain in enumerate(plot.rob_domains):
             text(geo.rob + ROB_COLUMN * (d + 0.5), below, domain, ha="center", **bold)
 
@@ -1051,8 +1177,8 @@ def _draw_line(
         for starts, cells in zip(geo.arms, (row.group1, row.group2), strict=True):
             for s, w, cell in zip(starts, geo.cell_widths, cells, strict=False):
                 text(s + w / 2, y, cell, ha="center")
-        text(geo.weight + geo.weight_width / 2, y, row.weight_text(), ha="center")
-        text(geo.effect, y, row.effect_text(plot.decimals))
+        text(geo.weight + geo.weight_width / 2, y, row.weight_text(plot.lang), ha="center")
+        text(geo.effect, y, row.effect_text(plot.decimals, plot.lang))
         if row.estimable and row.estimate is not None and row.weight is not None:
             assert row.ci_lb is not None and row.ci_ub is not None
             _interval(area, row.ci_lb, row.ci_ub, y, limits, SQUARE, 0.8)
@@ -1069,8 +1195,9 @@ def _draw_line(
         total = line.total
         text(0, y, total.label, **bold)
         _total_numbers(geo, plot.columns, text, y, (total.n1, total.n2), "Total", bold)
-        text(geo.weight + geo.weight_width / 2, y, total.weight_text(), ha="center", **bold)
-        text(geo.effect, y, total.effect_text(plot.decimals), **bold)
+        weight = total.weight_text(plot.lang)
+        text(geo.weight + geo.weight_width / 2, y, weight, ha="center", **bold)
+        text(geo.effect, y, total.effect_text(plot.decimals, plot.lang), **bold)
         if total.prediction is not None:
             _interval(area, *total.prediction, y, limits, DIAMOND, 1.2)
         _diamond(area, total, y, limits, plot.log_scale)
@@ -1187,7 +1314,7 @@ def _draw_axis(
     for tick in plot.ticks():
         area.plot([tick, tick], [axis_row, axis_row + 0.3], color="black", lw=0.6,
                   clip_on=False)  # fmt: skip
-        area.text(tick, axis_row + 0.9, f"{tick:g}", ha="center", va="center",
+        area.text(tick, axis_row + 0.9, decimal(f"{tick:g}", plot.lang), ha="center", va="center",
                   parse_math=False)  # fmt: skip
     centre = geo.plot + geo.plot_width / 2
     y = axis_row + 2.0

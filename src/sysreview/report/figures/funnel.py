@@ -41,13 +41,38 @@ from ._style import SQUARE, figure, save
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["CONTOURS", "FunnelPlot", "draw_funnel", "funnel_plot"]
+__all__ = ["CONTOURS", "LANGS", "WORDS", "FunnelPlot", "draw_funnel", "funnel_plot"]
 
 #: Two-sided p-values bounding the shaded regions of a contour-enhanced funnel plot,
 #: with their shades (darker: more significant); p > 0.1 stays white.
 CONTOURS = ((0.1, "#E4E4E4"), (0.05, "#C4C4C4"), (0.01, "#9C9C9C"))
 
 RATIO_MEASURES = frozenset({"RR", "OR", "HR", "PETO", "ROM", "IRR"})
+LANGS = ("en", "nb")
+
+#: the plot's texts by language (bokmål with a decimal comma)
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "pseudo": "Pseudo {level}% CI",
+        "pooled": "Pooled estimate",
+        "studies": "Studies",
+        "imputed": "Imputed by trim-and-fill ({k0})",
+        "adjusted": "Adjusted estimate",
+    },
+    "nb": {
+        "pseudo": "Pseudo {level} % KI",
+        "pooled": "Samlet estimat",
+        "studies": "Studier",
+        "imputed": "Imputert med trim-and-fill ({k0})",
+        "adjusted": "Justert estimat",
+    },
+}
+
+
+def _decimal(text: str, lang: str) -> str:
+    return text.replace(".", ",").replace("-", "−") if lang == "nb" else text
+
+
 #: Tau² estimators trim-and-fill can refit with; MH, Peto and FE analyses refit by FE.
 _TAU2 = frozenset({"DL", "REML", "ML", "PM", "SJ", "HE", "EB", "HS"})
 
@@ -61,7 +86,8 @@ class FunnelPlot:
     imputed by trim-and-fill, the same way; ``centre`` the pooled estimate
     (reporting scale) the pseudo confidence limits are drawn about; ``adjusted``
     trim-and-fill's estimate, ``side`` where it imputed; ``contours`` whether the
-    significance contours are shaded; ``labels`` one per point, or none.
+    significance contours are shaded; ``labels`` one per point, or none; ``lang``
+    the language of its texts ("en" or "nb").
     """
 
     measure: str
@@ -74,6 +100,7 @@ class FunnelPlot:
     level: float = 95.0
     adjusted: float | None = None
     side: str | None = None
+    lang: str = "en"
 
     @property
     def k0(self) -> int:
@@ -110,6 +137,7 @@ def funnel_plot(
     labels: Sequence[str] = (),
     measure: str | None = None,
     estimator: str = "L0",
+    lang: str = "en",
 ) -> FunnelPlot:
     """The funnel plot of a meta-analysis (its estimable studies).
 
@@ -129,12 +157,16 @@ def funnel_plot(
         log odds ratios (shown exponentiated); default ``result.measure``.
     estimator : {"L0", "R0"}
         Trim-and-fill's estimator of the number of missing studies.
+    lang : {"en", "nb"}
+        The language of the plot's texts.
 
     Raises
     ------
     DataError
         Labels that do not fit, or too few estimable studies.
     """
+    if lang not in LANGS:
+        raise DataError(f"language {lang!r} is not one of: {', '.join(LANGS)}")
     shown = result.measure if measure is None else measure
     log = result.is_ratio or shown in RATIO_MEASURES
     if result.is_ratio and shown not in RATIO_MEASURES:
@@ -180,6 +212,7 @@ def funnel_plot(
         level=data.level,
         adjusted=adjusted,
         side=side,
+        lang=lang,
     )
 
 
@@ -202,7 +235,12 @@ def draw_funnel(plot: FunnelPlot, path: str | Path) -> Path:
     hollow and the adjusted estimate dotted; shaded contours when asked.
     """
     from matplotlib.patches import Patch, Polygon
-    from matplotlib.ticker import NullLocator
+    from matplotlib.ticker import FuncFormatter, NullLocator
+
+    words = WORDS[plot.lang]
+
+    def num(text: str) -> str:
+        return _decimal(text, plot.lang)
 
     fig = figure(5.0, 4.2)
     ax: Axes = fig.add_subplot()
@@ -235,32 +273,34 @@ def draw_funnel(plot: FunnelPlot, path: str | Path) -> Path:
             ax.add_patch(Polygon(corners, closed=True, facecolor=colour, edgecolor="none",
                                  zorder=0))  # fmt: skip
         handles += [
-            Patch(facecolor="white", edgecolor="grey", lw=0.5, label="p > 0.1"),
-            Patch(facecolor=CONTOURS[0][1], label="0.05 < p < 0.1"),
-            Patch(facecolor=CONTOURS[1][1], label="0.01 < p < 0.05"),
-            Patch(facecolor=CONTOURS[2][1], label="p < 0.01"),
+            Patch(facecolor="white", edgecolor="grey", lw=0.5, label=num("p > 0.1")),
+            Patch(facecolor=CONTOURS[0][1], label=num("0.05 < p < 0.1")),
+            Patch(facecolor=CONTOURS[1][1], label=num("0.01 < p < 0.05")),
+            Patch(facecolor=CONTOURS[2][1], label=num("p < 0.01")),
         ]
     lb, ub = plot.pseudo_limits(se_top)
     ax.plot([lb, plot.centre, ub], [se_top, 0.0, se_top], color="black", ls="--", lw=0.8,
-            zorder=2, label=f"Pseudo {plot.level:g}% CI")  # fmt: skip
+            zorder=2, label=words["pseudo"].format(level=num(f"{plot.level:g}")))  # fmt: skip
     ax.plot([plot.centre, plot.centre], [0.0, se_top], color="black", lw=0.9, zorder=2,
-            label="Pooled estimate")  # fmt: skip
+            label=words["pooled"])  # fmt: skip
     ax.plot([p[0] for p in plot.points], [p[1] for p in plot.points], ls="none", marker="o",
-            ms=5, color=SQUARE, zorder=4, label="Studies")  # fmt: skip
+            ms=5, color=SQUARE, zorder=4, label=words["studies"])  # fmt: skip
     if plot.filled:
         ax.plot([p[0] for p in plot.filled], [p[1] for p in plot.filled], ls="none",
                 marker="o", ms=5, mfc="white", mec=SQUARE, zorder=4,
-                label=f"Imputed by trim-and-fill ({plot.k0})")  # fmt: skip
+                label=words["imputed"].format(k0=plot.k0))  # fmt: skip
     if plot.adjusted is not None:
         ax.plot([plot.adjusted, plot.adjusted], [0.0, se_top], color=SQUARE, ls=":", lw=1.0,
-                zorder=3, label="Adjusted estimate")  # fmt: skip
+                zorder=3, label=words["adjusted"])  # fmt: skip
     for (x, se), label in zip(plot.points, plot.labels, strict=False):
         ax.annotate(label, (x, se), xytext=(4, 2), textcoords="offset points", fontsize=6,
                     annotation_clip=False, parse_math=False)  # fmt: skip
     ticks = _ticks(low, high, plot.log_scale)
     if ticks:
-        ax.set_xticks(ticks, labels=[f"{t:g}" for t in ticks])
+        ax.set_xticks(ticks, labels=[num(f"{t:g}") for t in ticks])
         ax.xaxis.set_minor_locator(NullLocator())
+    if plot.lang == "nb":
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: num(f"{v:g}")))
     name = plot.measure
     ax.set_xlabel(name)
     ax.set_ylabel(f"SE(log[{name}])" if plot.log_scale else f"SE({name})")

@@ -14,18 +14,19 @@ What :class:`~sysreview.model.PrismaCounts` cannot fill, and what is drawn inste
 
 * Records removed before screening: only duplicates (the model has no count of
   records marked ineligible by automation tools or removed for other reasons, so
-  those lines are left out).  An unknown count is drawn ``n = ?``.
+  those lines are left out).  An unknown count is drawn ``n = not reported``
+  (``n = ikke oppgitt``).
 * Reports sought for retrieval and not retrieved are the counts' own where they
   have them (derived counts do: the records screening sent on, and those whose full
   text is marked not retrieved).  Recorded counts without them: sought is records
   screened minus records excluded, and not retrieved is 0 when every report sought
-  was assessed, ``n = ?`` when the counts do not say.
+  was assessed, not reported when the counts do not say.
 * Other sources: the counts pool records from other sources into screening, as the
   PRISMA 2009 diagram did, so the other-methods column is a single box
   (``identified_other``) whose arrow joins records screened; it is left out when the
   count is unknown or 0.
-* Every other box on the main path is always drawn, ``n = ?`` where the count is
-  unknown; the line for systematic reviews included is drawn only when the count is
+* Every other box on the main path is always drawn, not reported where the count
+  is unknown; the line for systematic reviews included is drawn only when the count is
   known and above 0; exclusion reasons only when given.
 
 Box texts are in English or Norwegian bokmål.  The Norwegian wording is the one the
@@ -80,6 +81,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "phase_identification": "Identification",
         "phase_screening": "Screening",
         "phase_included": "Included",
+        "unknown": "not reported",
     },
     "nb": {
         "identified_databases": "Referanser identifisert gjennom databasesøk",
@@ -107,6 +109,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "phase_identification": "Identifisering",
         "phase_screening": "Screening",
         "phase_included": "Inkludert",
+        "unknown": "ikke oppgitt",
     },
 }
 
@@ -114,7 +117,7 @@ _TEXTS: dict[str, dict[str, str]] = {
 @dataclass(frozen=True)
 class Box:
     """One line of the diagram with its count: ``text`` as drawn (``"Records
-    screened (n = 7186)"``; ``n = ?`` when the count is unknown), ``n`` the count
+    screened (n = 7186)"``; ``n = not reported`` when the count is unknown), ``n`` the count
     (``None`` when unknown or, for a heading such as "Records removed before
     screening:", when the line has none).
 
@@ -158,8 +161,8 @@ class PrismaFlow:
         return tuple(b.key for b in self.boxes)
 
 
-def _n(value: int | None) -> str:
-    return "?" if value is None else str(value)
+def _n(value: int | None, lang: str) -> str:
+    return _TEXTS[lang]["unknown"] if value is None else str(value)
 
 
 def _minus(a: int | None, b: int | None) -> int | None:
@@ -200,7 +203,7 @@ def prisma_flow(
 
     def add(key: str, n: int | None, column: str, row: int, text_key: str | None = None) -> None:
         label = words[text_key or key]
-        boxes.append(Box(key, f"{label} (n = {_n(n)})", n, column, row))
+        boxes.append(Box(key, f"{label} (n = {_n(n, lang)})", n, column, row))
 
     if previous is not None:
         add("previous_studies", previous.studies_included, "previous", 0)

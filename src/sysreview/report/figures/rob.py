@@ -2,6 +2,11 @@
 study, one column per domain and the overall judgement) and the summary plot (per
 domain, the share of studies at each judgement as a 100 % stacked bar).
 
+RoB 1 has no overall judgement of a study (Cochrane Handbook 5.1, 8.7; RevMan 5's
+"risk of bias graph" and "summary" show the domains alone), so its figures draw the
+domains only; the tables keep the derived overall judgement as data.  RoB 2 and
+ROBINS-I figures draw the overall judgement, as the tools define one.
+
 Sources:
 
 * McGuinness LA, Higgins JPT.  Risk-of-bias VISualization (robvis): an R package and
@@ -45,6 +50,7 @@ __all__ = [
     "derive_overall",
     "draw_summary",
     "draw_traffic_light",
+    "draws_overall",
     "rob_summary",
     "rob_table",
 ]
@@ -304,6 +310,11 @@ def rob_summary(table: RobTable, *, weights: Mapping[str, float] | None = None) 
 # --- drawing -----------------------------------------------------------------------
 
 
+def draws_overall(tool: str) -> bool:
+    """Whether the figures of ``tool`` show an overall judgement (not RoB 1's)."""
+    return tool != "rob1"
+
+
 def _key_entries(tool: Tool, lang: str, present: set[str]) -> list[str]:
     """The judgements the key lists: the tool's own, plus no information if used."""
     return [j for j in tool.judgements if j != "no_information" or j in present]
@@ -320,22 +331,24 @@ def draw_traffic_light(table: RobTable, path: str | Path) -> Path:
     words = _WORDS[table.lang]
     names = JUDGEMENT_NAMES[table.lang]
     n_rows, n_dom = len(table.studies), len(table.domains)
-    present = {j for row in (*table.cells, table.overall) for j in row if j is not None}
+    overall = draws_overall(table.tool)
+    rows = [(*cells, table.overall[i]) if overall else cells for i, cells in enumerate(table.cells)]
+    present = {j for row in rows for j in row if j is not None}
     entries = _key_entries(spec, table.lang, present)
-    derived = any(table.overall_derived)
-    unassessed = any(None in row for row in (*table.cells, table.overall))
+    derived = overall and any(table.overall_derived)
+    unassessed = any(None in row for row in rows)
 
     # layout in grid cells (y downwards): title and headings above row 0, the study
     # rows, then the domain names and the judgement key
     cell = 0.34  # inches per grid cell
     line = 0.52  # cells per line of legend text
     gap = 0.3  # cells between the domains and the overall column
-    xs = [float(j) for j in range(n_dom)] + [n_dom + gap]
+    xs = [float(j) for j in range(n_dom)] + ([n_dom + gap] if overall else [])
     legend_top = n_rows
     key_top = legend_top + line * (n_dom + 1 + derived) + 0.4
     bottom = key_top + line * (len(entries) + 1 + unassessed) + 0.2
     top = -2.2
-    x0, x1 = -0.5, n_dom + gap + 0.5
+    x0, x1 = -0.5, (n_dom + gap + 0.5) if overall else n_dom - 0.5
     fig = figure((x1 - x0) * cell, (bottom - top) * cell)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(x0, x1)
@@ -359,11 +372,12 @@ def draw_traffic_light(table: RobTable, path: str | Path) -> Path:
         )
 
     ax.text((n_dom - 1) / 2, -1.65, words["title"], ha="center", va="center", fontweight="bold")
-    for x, heading in zip(xs, (*table.domain_labels, words["overall"]), strict=True):
+    headings = (*table.domain_labels, *((words["overall"],) if overall else ()))
+    for x, heading in zip(xs, headings, strict=True):
         ax.text(x, -0.95, heading, ha="center", va="center", fontweight="bold")
     for i, label in enumerate(table.studies):
         ax.text(-0.7, i, label, ha="right", va="center")
-        for x, judgement in zip(xs, (*table.cells[i], table.overall[i]), strict=True):
+        for x, judgement in zip(xs, rows[i], strict=True):
             ax.add_patch(
                 Rectangle((x - 0.5, i - 0.5), 1, 1, facecolor="#F0F0F0", edgecolor="white", lw=0.8)
             )
@@ -400,15 +414,19 @@ def draw_summary(summary: RobSummary, path: str | Path) -> Path:
     spec = tools.tool(summary.tool)
     words = _WORDS[summary.lang]
     names = JUDGEMENT_NAMES[summary.lang]
-    n = len(summary.domains)
-    present = {j for shares in summary.shares for j, v in shares.items() if v > 0}
+    overall = draws_overall(summary.tool)
+    shown = summary.shares if overall else summary.shares[:-1]
+    labels = list(summary.labels if overall else summary.labels[:-1])
+    n = len(shown)
+    present = {j for shares in shown for j, v in shares.items() if v > 0}
     entries = _key_entries(spec, summary.lang, present)
     height = 0.28 * n + 0.3  # inches: the bars only; labels, axis and key lie outside
     fig = figure(4.0, height)
     ax: Any = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ys = [float(i) for i in range(n)]
-    ys[-1] += 0.3  # overall set apart from the domains
-    for y, shares in zip(ys, summary.shares, strict=True):
+    if overall:
+        ys[-1] += 0.3  # overall set apart from the domains
+    for y, shares in zip(ys, shown, strict=True):
         left = 0.0
         for judgement in spec.judgements:
             share = shares.get(judgement, 0.0) * 100
@@ -424,8 +442,9 @@ def draw_summary(summary: RobSummary, path: str | Path) -> Path:
                 linewidth=0.6,
             )
             left += share
-    ax.set_yticks(ys, list(summary.labels))
-    ax.get_yticklabels()[-1].set_fontweight("bold")
+    ax.set_yticks(ys, labels)
+    if overall:
+        ax.get_yticklabels()[-1].set_fontweight("bold")
     ax.set_ylim(max(ys) + 0.6, -0.6)
     ax.set_xlim(0, 100)
     ax.set_xticks([0, 25, 50, 75, 100], ["0 %", "25 %", "50 %", "75 %", "100 %"])
