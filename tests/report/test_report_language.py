@@ -17,7 +17,7 @@ from sysreview import grade, stats
 from sysreview.model import ReviewData
 from sysreview.report import blocks as b
 from sysreview.report import build_report, build_summary, draw_figure
-from sysreview.report._labels import characteristic_label, month_year, sof_rows
+from sysreview.report._labels import characteristic_label, month_year
 from sysreview.report.figures.forest import draw_forest, forest_plot
 from sysreview.report.figures.funnel import draw_funnel, funnel_plot
 
@@ -148,8 +148,7 @@ def test_rows_of_one_outcome_without_english_labels_keep_their_specific_part(
     rows = tuple(replace(r, label_en=None) for r in table.rows[:2])
     assert [(r.outcome, r.timepoint) for r in rows] == [("time_to_rtw", "18 mnd")] * 2
     stripped = replace(data, sof_tables=(replace(table, rows=rows),))
-    built = grade.build_tables(stripped, lang="en")
-    fixed = sof_rows(built, stripped.protocol.outcomes, "en")
+    fixed = grade.build_tables(stripped, lang="en")
     labels = [row.label for row in fixed[0].rows]
     assert labels == [
         "Retur til arbeid ved 18 måneder: delvis RTW",
@@ -161,11 +160,7 @@ def test_rows_of_one_outcome_without_english_labels_keep_their_specific_part(
     # a row that says no more than its outcome and time point gets the English name
     rtw = next(t for t in data.sof_tables if t.id == "tabell-6")
     plain = replace(rtw, rows=tuple(replace(r, label_en=None) for r in rtw.rows))
-    again = sof_rows(
-        grade.build_tables(replace(data, sof_tables=(plain,)), lang="en"),
-        data.protocol.outcomes,
-        "en",
-    )
+    again = grade.build_tables(replace(data, sof_tables=(plain,)), lang="en")
     assert [r.label for r in again[0].rows] == [
         "Return to work at 12 months",
         "Return to work at 24 months",

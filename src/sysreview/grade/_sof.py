@@ -435,12 +435,65 @@ _TIME_EN = (
 )
 
 
+#: words that join an outcome's name to its time point, and units of time
+_FILLERS = frozenset(
+    [
+        "ved",
+        "etter",
+        "i",
+        "på",
+        "til",
+        "opp",
+        "inntil",
+        "mht",
+        "av",
+        "og",
+        "at",
+        "after",
+        "in",
+        "on",
+        "to",
+        "up",
+        "until",
+        "of",
+        "and",
+        "the",
+        "mnd",
+        "måned",
+        "måneder",
+        "uke",
+        "uker",
+        "år",
+        "months",
+        "month",
+        "weeks",
+        "week",
+        "years",
+        "year",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.split(r"[^\wæøå]+", text.lower()) if w and not w.isdigit()}
+
+
+def _specific(row: SofRow, outcome: Outcome) -> bool:
+    """Whether a row's label says more than its outcome's name and time point (e.g.
+    "Symptomreduksjon: depresjon ved 12 måneder" for the outcome "Symptomreduksjon"),
+    so that the outcome's name alone would lose it."""
+    known = _words(outcome.name) | _words(row.timepoint or "") | _FILLERS
+    return bool(_words(row.label) - known)
+
+
 def row_label(row: SofRow, outcome: Outcome | None, lang: str) -> str:
     """The row's label in ``lang``: its own English label, else the outcome's English
-    name with the time point, else the label as recorded."""
+    name with the time point, else the label as recorded.  A row whose label says
+    more than its outcome and time point ("Symptomreduksjon: depresjon") keeps that
+    label rather than collapse, with its neighbours, into the outcome's name."""
     if lang != "en" or row.label_en:
         return row.label_en if lang == "en" and row.label_en else row.label
-    if outcome is None or not outcome.name_en:
+    if outcome is None or not outcome.name_en or _specific(row, outcome):
         return row.label
     if not row.timepoint:
         return outcome.name_en

@@ -1,17 +1,13 @@
 """Words the report derives from data: row labels of the study-characteristics
-tables, risk-of-bias judgements in the reader's language, dates in words, and
-Summary-of-Findings row labels that keep what sets a row apart from the others.
+tables, risk-of-bias judgements in the reader's language, and dates in words.
+(Summary-of-Findings row labels are grade's: :func:`sysreview.grade.row_label`.)
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import replace
 
-from .. import grade
-from ..model import Comparison, Outcome, ReviewData, SofRow
+from ..model import ReviewData
 
 #: human labels of the characteristics cells a study description commonly has
 CHARACTERISTIC_LABELS: dict[str, dict[str, str]] = {
@@ -154,115 +150,3 @@ def search_end(data: ReviewData) -> str | None:
         return data.review.search_completed
     dates = sorted(s.date for s in data.searches if s.source == "database" and s.date)
     return dates[-1] if dates else None
-
-
-# --- Summary-of-Findings labels ------------------------------------------------------
-
-#: words that join an outcome's name to its time point, and units of time
-_FILLERS = frozenset(
-    [
-        "ved",
-        "etter",
-        "i",
-        "på",
-        "til",
-        "opp",
-        "inntil",
-        "mht",
-        "av",
-        "og",
-        "at",
-        "after",
-        "in",
-        "on",
-        "to",
-        "up",
-        "until",
-        "of",
-        "and",
-        "the",
-        "mnd",
-        "måned",
-        "måneder",
-        "uke",
-        "uker",
-        "år",
-        "months",
-        "month",
-        "weeks",
-        "week",
-        "years",
-        "year",
-    ]
-)
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.split(r"[^\wæøå]+", text.lower()) if w and not w.isdigit()}
-
-
-def is_specific(row: SofRow, outcome: Outcome | None) -> bool:
-    """Whether a row's label says more than its outcome's name and time point (e.g.
-    "Symptomreduksjon: depresjon ved 12 måneder" for the outcome "Symptomreduksjon"),
-    so that the outcome's name alone would lose it."""
-    if outcome is None:
-        return True
-    known = _words(outcome.name) | _words(row.timepoint or "") | _FILLERS
-    return bool(_words(row.label) - known)
-
-
-def _lower_first(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[:2].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def sof_rows(
-    tables: list[grade.BuiltTable], outcomes: Sequence[Outcome], lang: str
-) -> list[grade.BuiltTable]:
-    """``tables`` with English row labels that keep each row's specific part: a row
-    without its own English label whose label says more than its outcome's name is
-    shown with its label as recorded (not the outcome's English name), and rows of
-    one table never share a label.  Statements are reworded with the label shown."""
-    if lang != "en":
-        return tables
-    by_id = {o.id: o for o in outcomes}
-    out = []
-    for table in tables:
-        labels = []
-        for row in table.rows:
-            own = row.recorded.label_en
-            keep = own or not is_specific(row.recorded, by_id.get(row.recorded.outcome))
-            labels.append(row.label if keep else row.recorded.label)
-        repeated = Counter(labels)
-        for i, row in enumerate(table.rows):
-            if repeated[labels[i]] > 1 and not row.recorded.label_en:
-                labels[i] = row.recorded.label
-        rows = tuple(
-            row if label == row.label else _relabelled(row, label, table.comparison, lang)
-            for row, label in zip(table.rows, labels, strict=True)
-        )
-        out.append(replace(table, rows=rows))
-    return out
-
-
-def _relabelled(
-    row: grade.BuiltRow, label: str, comparison: Comparison | None, lang: str
-) -> grade.BuiltRow:
-    e = row.evidence
-    statement = row.statement
-    pending = statement is not None and comparison is not None and row.size
-    if pending and e is not None and e.estimate is not None:
-        assert comparison is not None and row.size is not None
-        intervention, comparator = grade.names(comparison, lang)
-        statement = grade.statement(
-            row.certainty,
-            row.size,
-            "increase" if e.estimate > e.null else "decrease",
-            intervention=_lower_first(intervention),
-            outcome=_lower_first(label),
-            comparator=_lower_first(comparator),
-            lang=lang,
-        )
-    return replace(row, label=label, statement=statement)

@@ -26,7 +26,7 @@ from ..appraisal import amstar2
 from ..errors import DataError
 from ..model import Analysis, Comparison, OutcomeData, PrismaCounts, ReviewData
 from . import blocks as b
-from ._labels import characteristic_label, rob_judgement, sof_rows
+from ._labels import characteristic_label, rob_judgement
 from ._words import CERTAINTY_ADJECTIVE, MEASURE_WORDS, METHOD_WORDS, words
 
 ROB_TOOL_NAMES = {
@@ -110,7 +110,7 @@ def _build(data: ReviewData, lang: str, out: Path, draw: bool) -> _Built:
     if lang not in ("nb", "en"):
         raise DataError(f"language {lang!r} is not nb or en")
     x = _Builder(data, lang, out, draw=draw)
-    sof = sof_rows(grade.build_tables(data, lang=lang), data.protocol.outcomes, lang)
+    sof = grade.build_tables(data, lang=lang)
     _key_messages(x, sof)
     _summary(x, sof)
     _background(x)

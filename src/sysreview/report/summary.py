@@ -12,13 +12,13 @@ from collections import Counter
 from .. import grade, prisma
 from ..model import ReviewData
 from . import blocks as b
-from ._labels import month_year, search_end, sof_rows
+from ._labels import month_year, search_end
 from ._words import CERTAINTY_ADJECTIVE, words
 
 
 def build_summary(data: ReviewData, lang: str) -> b.Document:
     w = words(lang)
-    tables = sof_rows(grade.build_tables(data, lang=lang, per=1000), data.protocol.outcomes, lang)
+    tables = grade.build_tables(data, lang=lang, per=1000)
     blocks: list[b.Block] = []
     r = data.review
     title = (r.title_en or r.title) if lang == "en" else r.title
