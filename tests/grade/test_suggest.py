@@ -123,17 +123,21 @@ def test_risk_of_bias_is_weighted_by_the_analysis_weights() -> None:
     data = review()
     e = grade.gather(data, data.certainty[0])
     w = dict(zip(e.studies, e.weights, strict=True))
-    rated = w["a2001"] + w["b2005"] + w["c2010"]  # d2015 has no assessment
-    high, unclear = w["a2001"] / rated, w["c2010"] / rated
+    total = sum(w.values())  # d2015 has no assessment: its weight counts, as unclear
+    high, unclear, missing = w["a2001"] / total, w["c2010"] / total, w["d2015"] / total
     s = _by_domain(data)["risk_of_bias"]
     assert f"{high * 100:.0f} % of the weight from studies at high risk" in s.reason
     assert f"{unclear * 100:.0f} % at unclear" in s.reason
+    assert f", {missing * 100:.0f} % from studies nobody has assessed" in s.reason
     expected = (
         "very_serious"
         if high >= 0.5
-        else ("serious" if high >= 0.25 or high + unclear >= 0.5 else "not_serious")
+        else ("serious" if high >= 0.25 or high + unclear + missing >= 0.5 else "not_serious")
     )
     assert s.level == expected
+    # one study at high risk and the rest unassessed is not "100 % at high risk"
+    lone = _by_domain(review(rob={"a2001": "high"}))["risk_of_bias"]
+    assert f"{w['a2001'] / total * 100:.0f} % of the weight from studies at high" in lone.reason
     # every study at high risk: very serious; none: not serious
     all_high = review(rob={s: "high" for s in TRIALS})
     assert _by_domain(all_high)["risk_of_bias"].level == "very_serious"
@@ -166,9 +170,10 @@ def test_rob2_judgements_of_this_outcome_override_those_for_all_outcomes() -> No
     e = grade.gather(data, data.certainty[0])
     w = dict(zip(e.studies, e.weights, strict=True))
     s = _by_domain(data)["risk_of_bias"]
-    rated = w["a2001"] + w["b2005"]
-    assert f"{w['a2001'] / rated * 100:.0f} % of the weight from studies at high risk" in s.reason
-    assert f"{w['b2005'] / rated * 100:.0f} % at unclear" in s.reason
+    total = sum(w.values())  # c2010 (one assessor's, not agreed) and d2015: not assessed
+    assert f"{w['a2001'] / total * 100:.0f} % of the weight from studies at high risk" in s.reason
+    assert f"{w['b2005'] / total * 100:.0f} % at unclear" in s.reason
+    assert f"{(w['c2010'] + w['d2015']) / total * 100:.0f} % from studies nobody" in s.reason
 
 
 def test_inconsistency_follows_i2_and_overlap() -> None:

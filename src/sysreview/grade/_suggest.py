@@ -6,8 +6,9 @@ GRADEpro leaves to the reviewer and as the GRADE guidance operationalises them:
 - **Risk of bias** (GRADE guidelines 4, Guyatt 2011): each study's overall risk of
   bias (RoB 1: high if any domain is high, unclear if any is unclear; RoB 2 and
   ROBINS-I: their overall judgement, or the worst domain), weighted by the study's
-  weight in the analysis.  Very serious when half the weight is at high risk;
-  serious when a quarter is at high risk or half is at high or unclear risk.
+  weight in the analysis; a study nobody assessed keeps its weight and counts as
+  unclear.  Very serious when half the weight is at high risk; serious when a
+  quarter is at high risk or half is at high or unclear risk.
 - **Inconsistency** (GRADE guidelines 7, Guyatt 2011; Cochrane Handbook 10.10.2):
   I² (50 % substantial, 75 % considerable), the χ² test at P < 0.10, whether the
   studies' confidence intervals overlap, and whether the prediction interval
@@ -61,7 +62,8 @@ _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "rob_none": "No risk-of-bias assessments for the studies of this analysis.",
         "rob": "{high} of the weight from studies at high risk of bias, {concern} at unclear "
-        "risk or some concerns ({basis}).",
+        "risk or some concerns{missing} ({basis}).",
+        "rob_missing": ", {missing} from studies nobody has assessed (counted as unclear)",
         "weighted": "weighted by the analysis' weights",
         "unweighted": "studies counted equally: the analysis' weights are not known",
         "one_study": "One study: inconsistency cannot be assessed.",
@@ -97,7 +99,8 @@ _TEXT: dict[str, dict[str, str]] = {
     "nb": {
         "rob_none": "Ingen vurderinger av risiko for skjevheter for studiene i analysen.",
         "rob": "{high} av vekten fra studier med høy risiko for skjevheter, {concern} med uklar "
-        "risiko ({basis}).",
+        "risiko{missing} ({basis}).",
+        "rob_missing": ", {missing} fra studier ingen har vurdert (regnet som uklar)",
         "weighted": "vektet etter studienes vekt i analysen",
         "unweighted": "studiene telt likt: vektene i analysen er ikke kjent",
         "one_study": "Én studie: inkonsistens kan ikke vurderes.",
@@ -187,22 +190,25 @@ def _risk_of_bias(e: Evidence, t: dict[str, str], lang: str) -> Suggestion:
         return Suggestion("risk_of_bias", None, t["rob_none"])
     weighted = len(e.weights) == len(e.studies) and sum(e.weights) > 0
     weight = dict(zip(e.studies, e.weights, strict=True)) if weighted else {}
-    total = sum(weight[s] for s in studies) if weighted else float(len(studies))
-    share = {"low": 0.0, "concerns": 0.0, "high": 0.0}
-    for s in studies:
-        specific = [a for a in by_study[s] if a.outcome == e.assessment.outcome]
-        general = [a for a in by_study[s] if a.outcome is None]
-        share[study_risk(specific or general)] += (weight[s] if weighted else 1.0) / total
-    high, concern = share["high"], share["concerns"]
+    # every study of the analysis carries its weight: one nobody assessed is not low
+    total = sum(weight.values()) if weighted else float(len(e.studies))
+    share = {"low": 0.0, "concerns": 0.0, "high": 0.0, "missing": 0.0}
+    for s in e.studies:
+        specific = [a for a in by_study.get(s, ()) if a.outcome == e.assessment.outcome]
+        general = [a for a in by_study.get(s, ()) if a.outcome is None]
+        risk = study_risk(specific or general) if s in by_study else "missing"
+        share[risk] += (weight[s] if weighted else 1.0) / total
+    high, concern, missing = share["high"], share["concerns"], share["missing"]
     if high >= 0.5:
         level = "very_serious"
-    elif high >= 0.25 or high + concern >= 0.5:
+    elif high >= 0.25 or high + concern + missing >= 0.5:
         level = "serious"
     else:
         level = "not_serious"
     reason = t["rob"].format(
         high=_pct(high, lang),
         concern=_pct(concern, lang),
+        missing=t["rob_missing"].format(missing=_pct(missing, lang)) if missing else "",
         basis=t["weighted"] if weighted else t["unweighted"],
     )
     return Suggestion("risk_of_bias", level, reason)
