@@ -79,6 +79,11 @@ def test_a_review_is_planned_and_its_analysis_pooled(tmp_path: Path, db_url: str
         # GRADE starts from the planned analysis, as from a RevMan import
         (assessment,) = review.grade_start(reviewer="cat")
         assert assessment.analysis == added.id
+        # judged with the tool, its footnote is printed by the tool: nothing to audit
+        review.grade_set(
+            assessment.id, "imprecision", "serious", reviewer="cat", footnote="Below the OIS"
+        )
+        assert [d for d in review.audit() if not d.where.startswith("prisma")] == []
 
 
 def test_what_cannot_be_right_is_refused_and_changes_nothing(tmp_path: Path, db_url: str) -> None:

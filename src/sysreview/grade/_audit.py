@@ -97,6 +97,8 @@ def _row_vs_assessment(
             a.certainty,
             f"the assessment {a.id} records {a.certainty}",
         )
+    if not table.footnotes and not row.footnotes:
+        return  # nothing typed: the table's footnotes are built from the assessments
     printed = {table.footnotes.get(n, "").strip() for n in row.footnotes}
     for n in row.footnotes:
         if n not in table.footnotes:
