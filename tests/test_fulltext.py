@@ -359,3 +359,9 @@ def test_the_report_says_how_many_full_texts_were_sought_and_not_retrieved(
         "excluded 1. We included 0 studies in 0 reports."
     )
     assert "Vi forsøkte å innhente 3 fulltekster; 1 kunne ikke innhentes." in texts["nb"]
+    # the excluded full text is listed with the reason its decisions give (PRISMA 16b)
+    doc = build_report(data, "en", tmp_path, draw=False)
+    excluded = next(t for t in doc.tables() if t.caption == "Excluded studies")
+    assert [tuple(b.plain(c) for c in row) for row in excluded.rows] == [
+        ("Also sent on. 2014.", "wrong design")
+    ]

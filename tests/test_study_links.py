@@ -12,8 +12,7 @@ import pytest
 from sysreview import Review, prisma
 from sysreview.bundle import read_bundle
 from sysreview.errors import WorkflowError
-from sysreview.model import Record, Study, replace
-from sysreview.screening._studies import citation
+from sysreview.model import Record, Study, citation, replace
 
 from .cli_runner import cli_on
 

@@ -805,6 +805,21 @@ def replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **changes)
 
 
+def citation(record: Record) -> str:
+    """Vancouver style: ``Hansen A, Olsen B. Title. Journal 2012;4(2):10-20.``"""
+    authors = ", ".join(record.authors[:6]) + (", et al" if len(record.authors) > 6 else "")
+    where = record.journal or ""
+    if record.year:
+        where += f" {record.year}"
+    if record.volume:
+        where += f";{record.volume}" + (f"({record.issue})" if record.issue else "")
+    if record.pages:
+        where += f":{record.pages}"
+    parts = [authors, (record.title or "").rstrip("."), where.strip()]
+    text = ". ".join(p for p in parts if p) + "."
+    return text + (f" doi:{record.doi}" if record.doi else "")
+
+
 def free_id(base: str, taken: Collection[str], sep: str = "-") -> str:
     """A new object's id: ``base``, or ``base-2``, ``base-3`` … when taken."""
     candidate, n = base, 1

@@ -130,15 +130,29 @@ def not_retrieved(data: ReviewData) -> dict[str, FullText]:
     return {f.record: f for f in data.fulltexts if f.status == "not_retrieved"}
 
 
+def fulltext_exclusions(data: ReviewData) -> dict[str, str]:
+    """The records excluded at full text by the decisions logged, each with its
+    reason ("(no reason given)" where none was), in record order: PRISMA 2020's
+    "reports excluded, with reasons" and the report's list of excluded studies."""
+    roots = [r.id for r in data.records if r.duplicate_of is None]
+    ta_final, _, _ = _final(data, "title_abstract")
+    ft_final, ft_reasons, _ = _final(data, "full_text")
+    return {
+        r: ft_reasons.get(r, "(no reason given)")
+        for r in roots
+        if ta_final.get(r) in ("include", "maybe") and ft_final.get(r) == "exclude"
+    }
+
+
 def derive(data: ReviewData) -> PrismaCounts:
     """PRISMA counts from the records and decisions the review has logged."""
     sources = {s.id: s.source for s in data.searches}
     identified = Counter(sources.get(r.search or "", "other") for r in data.records)
     roots = [r.id for r in data.records if r.duplicate_of is None]
     ta_final, _, _ = _final(data, "title_abstract")
-    ft_final, ft_reasons, _ = _final(data, "full_text")
+    ft_final, _, _ = _final(data, "full_text")
     to_full_text = [r for r in roots if ta_final.get(r) in ("include", "maybe")]
-    ft_excluded = [r for r in to_full_text if ft_final.get(r) == "exclude"]
+    ft_excluded = fulltext_exclusions(data)
     unavailable = not_retrieved(data)
     return PrismaCounts(
         basis="derived",
@@ -154,9 +168,7 @@ def derive(data: ReviewData) -> PrismaCounts:
         studies_included=sum(1 for s in data.studies if s.status == "included"),
         reports_included=len(data.reports),
         systematic_reviews_included=len(data.systematic_reviews),
-        fulltext_excluded_by_reason=dict(
-            sorted(Counter(ft_reasons.get(r, "(no reason given)") for r in ft_excluded).items())
-        ),
+        fulltext_excluded_by_reason=dict(sorted(Counter(ft_excluded.values()).items())),
     )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from .. import extraction, grade, prisma, stats
 from ..appraisal import amstar2
 from ..errors import DataError
-from ..model import Analysis, Comparison, OutcomeData, PrismaCounts, ReviewData
+from ..model import Analysis, Comparison, OutcomeData, PrismaCounts, ReviewData, citation
 from . import blocks as b
 from ._labels import characteristic_label, rob_judgement
 from ._words import CERTAINTY_ADJECTIVE, MEASURE_WORDS, METHOD_WORDS, words
@@ -1202,6 +1202,13 @@ def _appendices(x: _Builder) -> None:
         (b.text(e.citation), b.text((e.reason_en or e.reason) if x.lang == "en" else e.reason))
         for e in d.exclusions
     ]
+    # and the full texts the team excluded here, with the reason their decisions give
+    listed = {e.citation for e in d.exclusions}
+    records = {r.id: r for r in d.records}
+    for record, reason in prisma.fulltext_exclusions(d).items():
+        cited = citation(records[record])
+        if cited not in listed:
+            rows.append((b.text(cited), b.text(reason)))
     x.table(w["excluded"], (w["reference"], w["reason"]), rows, widths=(3, 2))
     rob = [a for a in d.risk_of_bias if a.consensus]
     if rob:

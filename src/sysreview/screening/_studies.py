@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import replace
 
 from ..errors import WorkflowError
-from ..model import Record, Report, ReviewData, Study
+from ..model import Record, Report, ReviewData, Study, citation
 from ._workflow import positions
 
 
@@ -101,21 +101,6 @@ def unlink(data: ReviewData, record: str) -> tuple[ReviewData, Report]:
     elif others and report.main:  # the study keeps a main report: its next one
         reports = tuple(replace(r, main=True) if r is others[0] else r for r in reports)
     return replace(data, studies=studies, reports=reports), report
-
-
-def citation(record: Record) -> str:
-    """Vancouver style: ``Hansen A, Olsen B. Title. Journal 2012;4(2):10-20.``"""
-    authors = ", ".join(record.authors[:6]) + (", et al" if len(record.authors) > 6 else "")
-    where = record.journal or ""
-    if record.year:
-        where += f" {record.year}"
-    if record.volume:
-        where += f";{record.volume}" + (f"({record.issue})" if record.issue else "")
-    if record.pages:
-        where += f":{record.pages}"
-    parts = [authors, (record.title or "").rstrip("."), where.strip()]
-    text = ". ".join(p for p in parts if p) + "."
-    return text + (f" doi:{record.doi}" if record.doi else "")
 
 
 def _record(data: ReviewData, record: str) -> Record:
