@@ -205,6 +205,11 @@ def test_an_analysis_takes_by_default_only_studies_it_can_pool(tmp_path: Path) -
         assert result.result is not None and result.result.k == 2
         again = review.set_analysis_studies(planned.id, by="cat")
         assert again.studies == ("hansen2010", "olsen2014")
+        # a study left out that the analysis could pool is named, to look again
+        review.set_analysis_studies(planned.id, ("hansen2010",), by="cat")
+        (result,) = review.analysis_results()
+        assert result.also_poolable == ("olsen2014",)
+        review.set_analysis_studies(planned.id, by="cat")
         # named, a study is taken as it is (and says why the analysis cannot pool)
         named = review.set_analysis_studies(planned.id, ("hansen2010", "lund2011"), by="cat")
         assert named.studies == ("hansen2010", "lund2011")

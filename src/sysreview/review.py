@@ -1195,19 +1195,26 @@ class AnalysisResult:
     #: pooled by subgroup (its rows all name one): each subgroup and the test for
     #: subgroup differences (a stats.SubgroupResult)
     subgroups: Any = None
+    #: studies not in the analysis whose agreed data it could pool now (data agreed
+    #: after it was planned, or left out of a sensitivity analysis): "look again"
+    also_poolable: tuple[str, ...] = ()
 
 
 def _analysis_result(data: ReviewData, analysis: Analysis) -> AnalysisResult:
+    _, fresh = planning.set_analysis_studies(data, analysis.id, select=grade.poolable_studies)
+    more = tuple(s for s in fresh.studies if s not in analysis.studies)
     if not analysis.studies:
-        return AnalysisResult(analysis, why="no studies yet (give them once data are agreed)")
+        why = "no studies yet (give them once data are agreed)"
+        return AnalysisResult(analysis, why=why, also_poolable=more)
     rows = grade.pooled_rows(data, analysis)
     if rows is None:
-        return AnalysisResult(analysis, why=_missing_rows(data, analysis))
+        return AnalysisResult(analysis, why=_missing_rows(data, analysis), also_poolable=more)
     try:
         report = grade.pool(analysis, rows)
     except SysreviewError as error:
-        return AnalysisResult(analysis, why=str(error))
-    return AnalysisResult(analysis, report.result, grade.participants(rows), None, report.subgroups)
+        return AnalysisResult(analysis, why=str(error), also_poolable=more)
+    people = grade.participants(rows)
+    return AnalysisResult(analysis, report.result, people, None, report.subgroups, more)
 
 
 def _missing_rows(data: ReviewData, analysis: Analysis) -> str:
