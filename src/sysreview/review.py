@@ -560,27 +560,49 @@ class Review:
 
     def add_outcome(self, id: str, *, by: str, **fields: Any) -> Outcome:
         """Add an outcome (``name``; ``kind``, ``direction``, ``importance``, ...)."""
-        return self._plan(by, lambda data: planning.add_outcome(data, id, **fields))
+        return self._plan(
+            by,
+            lambda data: planning.add_outcome(data, id, **fields),
+            "adds outcomes to the protocol",
+        )
 
     def set_outcome(self, id: str, *, by: str, **fields: Any) -> Outcome:
         """Change an outcome's fields."""
-        return self._plan(by, lambda data: planning.set_outcome(data, id, **fields))
+        return self._plan(
+            by,
+            lambda data: planning.set_outcome(data, id, **fields),
+            "changes the protocol's outcomes",
+        )
 
     def remove_outcome(self, id: str, *, by: str) -> Outcome:
         """Remove an outcome no data refer to."""
-        return self._plan(by, lambda data: planning.remove_outcome(data, id))
+        return self._plan(
+            by, lambda data: planning.remove_outcome(data, id), "removes outcomes from the protocol"
+        )
 
     def add_comparison(self, id: str, *, by: str, **fields: Any) -> Comparison:
         """Add a comparison (``intervention``, ``comparator``; ``name`` ...)."""
-        return self._plan(by, lambda data: planning.add_comparison(data, id, **fields))
+        return self._plan(
+            by,
+            lambda data: planning.add_comparison(data, id, **fields),
+            "adds comparisons to the protocol",
+        )
 
     def set_comparison(self, id: str, *, by: str, **fields: Any) -> Comparison:
         """Change a comparison's fields."""
-        return self._plan(by, lambda data: planning.set_comparison(data, id, **fields))
+        return self._plan(
+            by,
+            lambda data: planning.set_comparison(data, id, **fields),
+            "changes the protocol's comparisons",
+        )
 
     def remove_comparison(self, id: str, *, by: str) -> Comparison:
         """Remove a comparison no data refer to."""
-        return self._plan(by, lambda data: planning.remove_comparison(data, id))
+        return self._plan(
+            by,
+            lambda data: planning.remove_comparison(data, id),
+            "removes comparisons from the protocol",
+        )
 
     def add_analysis(self, comparison: str, outcome: str, *, by: str, **options: Any) -> Analysis:
         """Plan a meta-analysis (see :func:`sysreview.protocol.add_analysis`); named
@@ -592,6 +614,7 @@ class Review:
             lambda data: planning.add_analysis(
                 data, comparison, outcome, select=grade.poolable_studies, **options
             ),
+            "plans analyses",
         )
 
     def set_analysis_studies(self, id: str, studies: Sequence[str] = (), *, by: str) -> Analysis:
@@ -603,11 +626,12 @@ class Review:
             lambda data: planning.set_analysis_studies(
                 data, id, studies, select=grade.poolable_studies
             ),
+            "changes the studies an analysis pools",
         )
 
     def remove_analysis(self, id: str, *, by: str) -> Analysis:
         """Drop an analysis no GRADE assessment rates."""
-        return self._plan(by, lambda data: planning.remove_analysis(data, id))
+        return self._plan(by, lambda data: planning.remove_analysis(data, id), "removes analyses")
 
     def analysis_results(self) -> list[AnalysisResult]:
         """Every analysis pooled from its studies' agreed arm-level data (RevMan 5's
@@ -615,8 +639,15 @@ class Review:
         data = self.data()
         return [_analysis_result(data, a) for a in data.analyses]
 
-    def _plan(self, by: str, change: Callable[[ReviewData], tuple[ReviewData, T]]) -> T:
-        self._permit(by, settles=True, act="changes the protocol and plans analyses")
+    def _plan(
+        self,
+        by: str,
+        change: Callable[[ReviewData], tuple[ReviewData, T]],
+        act: str = "changes the protocol",
+    ) -> T:
+        """One change to the protocol or its analyses, by a lead (``act`` names it in
+        the refusal a reviewer gets)."""
+        self._permit(by, settles=True, act=act)
         return self.update(change)
 
     # --- full texts ------------------------------------------------------------------
