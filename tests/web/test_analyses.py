@@ -56,6 +56,8 @@ def test_a_lead_plans_an_analysis_and_sees_it_pooled(review_dir: Path) -> None:
             review.extract(by=who, study="olsen2014", outcome="rtw", comparison="tr",
                            data_type="dichotomous", events_1=a, n_1=n1, events_2=c,
                            n_2=n2)  # fmt: skip
+    waiting = cat.get("/analyses").text
+    assert "Agreed data it could pool, not in it: olsen2014 (look again to add it)." in waiting
     again = cat.post("/analyses/tr-rtw/studies")
     assert "Analysis tr-rtw pools 2 studies." in again.text
     assert "2 studies, 320 participants" in again.text

@@ -68,6 +68,15 @@ def test_full_texts_are_uploaded_opened_and_marked_not_retrieved(review_dir: Pat
     again = ann.post("/fulltext/r2/remove")
     assert "the full text of r2 is awaited again" in again.text.lower()
 
+    # assessed with no file here (as Covidence allows): neither awaited nor markable
+    with Review.open(review_dir) as review:
+        review.decide("r2", "include", reviewer="ann", stage="full_text")
+    page = ann.get("/fulltexts").text
+    assert '<tr data-record="r2" data-state="assessed_without_file">' in page
+    assert "1 assessed without a file here" in page
+    row = page.split('data-record="r2"')[1].split("</tr>")[0]
+    assert "not-retrieved" not in row and "/remove" not in row and "Add the file" in row
+
 
 def test_full_text_screening_shows_the_file_or_asks_for_it(review_dir: Path) -> None:
     _sent_on(review_dir, ("r0", "r1"))

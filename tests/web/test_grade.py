@@ -54,7 +54,7 @@ def test_from_analyses_to_a_judged_summary_of_findings(review_dir: Path) -> None
     # the tool suggests; nothing is judged
     page = ann.post("/grade/suggest").text
     assert "every domain suggested from the data." in page
-    assert "4 % of the weight from studies at high risk of bias" in page
+    assert "3 % of the weight from studies at high risk of bias" in page
     assert _selected(page, "death", "risk_of_bias") == "not_serious"
     # a judgement that moves the certainty needs a footnote: refused, what was typed kept
     refused = ann.post(
@@ -77,7 +77,7 @@ def test_from_analyses_to_a_judged_summary_of_findings(review_dir: Path) -> None
     )
     assert saved.status_code == 303 and saved.headers["location"].endswith("#a-death")
     page = ann.get(saved.headers["location"].split("#")[0]).text
-    assert "death: Risk of bias serious by ann; certainty high → moderate." in page
+    assert "death: Risk of bias serious by ann; certainty High → Moderate." in page
     assert 'data-testid="certainty-death">⨁⨁⨁◯ Moderate <sup>1</sup>' in page
     assert '<li value="1">Unclear allocation concealment in most trials</li>' in page
     changes = re.search(r'data-testid="changes-death">(.*?)</details>', page, re.S)

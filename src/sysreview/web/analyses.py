@@ -3,7 +3,8 @@ its result pooled from the agreed data as they stand, or what it still lacks, an
 forest plot drawn on request; a lead plans an analysis, has it look again for the
 studies with agreed data, or drops it, and adds the protocol's outcomes and
 comparisons an analysis needs.  Every rule is the facade's
-(:meth:`Review.add_analysis`); each form is one POST, one transaction."""
+(:meth:`Review.add_analysis`, which also refuses a plan sent twice); each form is one
+POST, one transaction."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def router(
         )
 
     def changed(request: Request, act: Callable[[str], str]) -> Response:
-        """Run one change by the signed-in lead; refusals show on the page (409)."""
+        """Run one change by the signed-in lead; refusals (the facade's words, naming
+        what only a lead does) show on the page (409)."""
         who = signed_in(request)
         if who is None:
             return RedirectResponse("/signin", status_code=303)
@@ -149,6 +151,8 @@ def router(
     def forest(request: Request, analysis: str) -> Response:
         if signed_in(request) is None:
             return RedirectResponse("/signin", status_code=303)
+        if all(a.id != analysis for a in review.data().analyses):
+            raise HTTPException(404, f"There is no analysis {analysis!r} in this review.")
         with tempfile.TemporaryDirectory() as folder:
             target = Path(folder) / "forest.svg"
             try:

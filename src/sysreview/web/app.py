@@ -7,21 +7,22 @@ text, who may resolve) is the facade's, and its errors are shown as they are.  P
 are rendered on the server and every change is a form POST answered by a redirect,
 so the app works without JavaScript and a reload never repeats a decision.
 
-Who is screening is a name in a signed cookie.  Once the review has accounts
-(``sysreview account add``), signing in takes the account's password, and only leads
-are offered the forms that settle conflicts (the facade refuses anyone else).
-Without accounts, a team passphrase ($SYSREVIEW_WEB_PASSPHRASE) may guard sign-in by
-name alone; with neither, the server listens only on a loopback address.
+Who is screening is a name in a signed cookie that expires and that signing out
+revokes (:mod:`._session`); failed sign-ins are throttled per name and per address.
+Once the review has accounts (``sysreview account add``), signing in takes the
+account's password, and only leads are offered the forms that settle conflicts (the
+facade refuses anyone else).  Without accounts, a team passphrase
+($SYSREVIEW_WEB_PASSPHRASE) may guard sign-in by name alone; with neither, the server
+listens only on a loopback address.  Errors are the app's own pages (:mod:`._errors`).
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import hmac
 import os
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -31,12 +32,15 @@ from urllib.parse import quote
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .. import screening
 from ..errors import SysreviewError, WorkflowError
 from ..review import Review
-from . import analyses, extract, fulltext, grade, report, rob, studies
+from . import _errors, analyses, extract, fulltext, grade, report, rob, studies
+from ._page import MAX_TEXT
+from ._page import message as _message
+from ._session import FREE_FAILURES_PER_ADDRESS, LIFETIME, Sessions, Throttle
 
 COOKIE = "sysreview_reviewer"
 STAGES = {"ta": "title_abstract", "ft": "full_text"}
@@ -52,21 +56,27 @@ class DecisionForm(BaseModel):
 
     record: str
     verdict: str
-    reason: str = ""
+    reason: str = Field("", max_length=MAX_TEXT)
 
 
 def create_app(
-    directory: str | Path, *, passphrase: str | None = None, secret: bytes | None = None
+    directory: str | Path,
+    *,
+    passphrase: str | None = None,
+    secret: bytes | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> FastAPI:
     """The web app for the review in ``directory`` (opened once, closed on shutdown).
 
     ``passphrase``, when given, is the team's: signing in needs it.  The cookie that
     says who is signed in carries an HMAC under ``secret`` (random per process unless
     given; give the same one to every worker), so nobody can edit it into another
-    reviewer's name.
+    reviewer's name; it lasts 12 hours by ``clock`` (seconds), and signing out revokes
+    it in this process.
     """
     review = Review.open(directory)
-    key = secret or secrets.token_bytes(32)
+    sessions = Sessions(secret or secrets.token_bytes(32), clock)
+    by_name, by_address = Throttle(clock), Throttle(clock, FREE_FAILURES_PER_ADDRESS)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -108,7 +118,7 @@ def create_app(
     def signed_in(request: Request) -> str | None:
         """The name in a valid cookie; once the review has accounts, only while the
         name still has one (a removed account signs out at its next request)."""
-        name = _verified(request.cookies.get(COOKIE, ""), key)
+        name = sessions.name(request.cookies.get(COOKIE, ""))
         members = review.accounts()
         if name is not None and members and all(a.name != name for a in members):
             return None
@@ -126,8 +136,7 @@ def create_app(
     def signin_page(
         request: Request, status: int = 200, error: str | None = None, name: str = ""
     ) -> HTMLResponse:
-        known = sorted({d.reviewer for d in review.data().decisions})
-        return page(request, "signin.html", status, known=known, error=error, name=name)
+        return page(request, "signin.html", status, error=error, name=name)
 
     @app.get("/signin", response_class=HTMLResponse)
     def signin_form(request: Request) -> HTMLResponse:
@@ -144,24 +153,56 @@ def create_app(
         if not name or len(name) > 80:
             error = "Give your name (at most 80 characters): it is kept with every decision."
             return signin_page(request, 400, error)
+        # refused before the password is checked: a throttled guess learns nothing
+        guards = ((by_name, name.casefold()), (by_address, _address(request)))
+
+        def failed() -> None:
+            for throttle, key in guards:
+                throttle.failed(key)
+
+        wait = max(throttle.wait(key) for throttle, key in guards)
+        if wait > 0:
+            error = (
+                f"Too many failed sign-ins for {name} or from this address: try again "
+                f"in {_duration(wait)}."
+            )
+            return signin_page(request, 429, error, name)
         if review.accounts():
             account = review.authenticate(name, password)
             if account is None:
+                failed()
                 return signin_page(request, 401, "That name and password do not match.", name)
             name = account.name
         elif passphrase is not None and not hmac.compare_digest(
             team_passphrase.encode(), passphrase.encode()
         ):
+            failed()
             return signin_page(request, 401, "That is not the team's passphrase.", name)
+        by_name.succeeded(guards[0][1])
         response = RedirectResponse("/screen/ta", status_code=303)
-        response.set_cookie(COOKIE, _signed(name, key), httponly=True, samesite="strict")
+        response.set_cookie(
+            COOKIE,
+            sessions.issue(name),
+            max_age=LIFETIME,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
         return response
 
     @app.post("/signout")
-    def signout() -> RedirectResponse:
+    def signout(request: Request) -> RedirectResponse:
+        sessions.revoke(request.cookies.get(COOKIE, ""))
         response = to_signin()
         response.delete_cookie(COOKIE)
         return response
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        """For what the browser shows without a page's icon link (a PDF, a plot)."""
+        return Response(
+            FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
+        )
 
     @app.get("/screen/{stage}", response_model=None)
     def screen(request: Request, stage: str, done: str | None = None) -> Response:
@@ -390,26 +431,19 @@ def create_app(
     app.include_router(analyses.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(grade.router(review, page=page, signed_in=signed_in, message=_message))
     app.include_router(report.router(review, signed_in=signed_in))
+    _errors.install(app, page)
     return app
 
 
-def _signed(name: str, key: bytes) -> str:
-    """``name`` with its HMAC-SHA256 under ``key`` (what the cookie holds)."""
-    raw = name.encode()
-    tag = hmac.new(key, raw, hashlib.sha256).hexdigest()
-    return f"{base64.urlsafe_b64encode(raw).decode()}.{tag}"
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
-def _verified(cookie: str, key: bytes) -> str | None:
-    """The name in a cookie made by :func:`_signed` under ``key``, else None."""
-    encoded, _, tag = cookie.partition(".")
-    try:
-        raw = base64.urlsafe_b64decode(encoded.encode())
-        name = raw.decode()
-    except (ValueError, UnicodeDecodeError):
-        return None
-    expected = hmac.new(key, raw, hashlib.sha256).hexdigest()
-    return name if name and hmac.compare_digest(tag, expected) else None
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return f"{max(1, round(seconds))} seconds"
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def _stage(value: str) -> str:
@@ -430,12 +464,12 @@ def _totals(review: Review, stage: str) -> Any:
     return next(t for t in review.status().stages if t.stage == STAGES[stage])
 
 
-def _message(error: SysreviewError) -> str:
-    text = str(error)
-    return f"{text} ({error.hint})" if error.hint and error.hint not in text else text
-
-
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+FAVICON = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+    b'<rect width="16" height="16" rx="3" fill="#1f5f99"/>'
+    b'<path d="M4 8.5l3 3 5-7" stroke="#fff" stroke-width="2" fill="none"/></svg>'
+)
 
 
 def main(argv: list[str] | None = None) -> None:

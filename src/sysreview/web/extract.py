@@ -5,16 +5,17 @@ side for a lead to settle.  Every rule is the facade's (:meth:`Review.extract`,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import extraction
 from ..errors import EntryError, SysreviewError
 from ..review import Review
-from ._page import MessageFn, PageFn, SignedInFn
+from ._page import MessageFn, PageFn, SignedInFn, too_long
 
 #: the arm-level rows of the form: statistic -> its label
 ARM_ROWS = (
@@ -28,12 +29,27 @@ ARM_ROWS = (
 )
 #: the reported-effect fields of the form
 EFFECT_FIELDS = ("measure", "estimate", "ci_lb", "ci_ub", "ci_level", "p", "p_text")
+#: the free-text fields whose length is limited, as the form labels them
+TEXT_FIELDS = {"text": "The sentence the numbers come from"}
 DATA_TYPES = (
     ("dichotomous", "Dichotomous"),
     ("continuous", "Continuous"),
     ("estimate", "Reported effect"),
     ("narrative", "Narrative"),
 )
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    """An agreed outcome-data row the review holds without anyone's entries (loaded
+    from a bundle or a RevMan file): shown with the entered rows, as agreed."""
+
+    row: str
+    study: str
+    outcome: str
+    state: str = "agreed"
+    extractors: tuple[str, ...] = ()
+    differences: tuple[str, ...] = ()
 
 
 def router(
@@ -71,6 +87,11 @@ def router(
         else:
             values = _prefill(row, who, seen, agreed, mode)
         with_data = {d.study for d in data.outcome_data} | {p.study for p in positions}
+        with_entries = {p.row for p in positions}
+        rows: list[Any] = [*positions]
+        rows += [
+            HeldRow(d.id, d.study, d.outcome) for d in data.outcome_data if d.id not in with_entries
+        ]
         return page(
             request,
             "extract.html",
@@ -94,7 +115,8 @@ def router(
             values=values,
             row=row,
             settling=settling,
-            positions=positions,
+            rows=rows,
+            counts={s: sum(r.state == s for r in rows) for s in ("agreed", "conflict", "awaiting")},
             mine={e.row for e in seen if e.extractor == who},
             conflicts=conflicts,
             cell=_cell,
@@ -120,7 +142,7 @@ def router(
         try:
             written = review.revman_file(kind)
         except SysreviewError as error:
-            return Response(message(error), status_code=404, media_type="text/plain")
+            raise HTTPException(404, message(error)) from None
         media = "text/csv" if kind == "csv" else "application/xml"
         name = f"{review.data().review.id}.{kind}"
         return Response(
@@ -138,6 +160,11 @@ def router(
         fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         values = {k: fields.get(k, "") for k in extraction.VALUE_FIELDS}
         row = fields.get("row", "")
+        refused = too_long({k: values.get(k, "") for k in TEXT_FIELDS}, TEXT_FIELDS)
+        if refused is not None:
+            return extract_page(
+                request, who, row=row, entered=values, error=refused, status=422, wrong="text"
+            )
         try:
             where = review.extract(row or None, by=who, **values)
         except SysreviewError as error:
@@ -162,6 +189,11 @@ def router(
         row, take = str(form.get("row", "")), str(form.get("take", ""))
         # from the entry form: the lead's own reading, every field given
         values = {k: str(form.get(k, "")) for k in extraction.VALUE_FIELDS} if not take else {}
+        refused = too_long({k: values.get(k, "") for k in TEXT_FIELDS}, TEXT_FIELDS)
+        if refused is not None:
+            return extract_page(
+                request, who, row=row, entered=values, error=refused, status=422, wrong="text"
+            )
         try:
             review.settle_extraction(row, by=who, take=take or None, **values)
         except SysreviewError as error:

@@ -19,6 +19,8 @@ from ._page import MessageFn, PageFn, SignedInFn
 
 #: where a form may send the reviewer back to (no open redirects)
 RETURNS = ("/fulltexts", "/screen/ft")
+#: how every PDF file begins
+PDF_MAGIC = b"%PDF-"
 
 
 def router(
@@ -68,10 +70,12 @@ def router(
             held, content = review.fulltext(record)
         except SysreviewError as error:
             raise HTTPException(404, message(error)) from None
-        media_type = held.media_type or "application/octet-stream"
-        # a PDF opens in the browser's viewer; anything else is downloaded, never
-        # rendered as a page of this site
-        disposition = "inline" if media_type == "application/pdf" else "attachment"
+        # a PDF opens in the browser's viewer; anything else (a page named .pdf
+        # included: only the file's own first bytes say it is a PDF) is downloaded,
+        # never rendered as a page of this site
+        is_pdf = content.startswith(PDF_MAGIC)
+        media_type = "application/pdf" if is_pdf else "application/octet-stream"
+        disposition = "inline" if is_pdf else "attachment"
         name = quote(held.file_name or record)
         return Response(
             content,

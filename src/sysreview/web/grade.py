@@ -22,7 +22,7 @@ from .. import grade
 from ..errors import SysreviewError
 from ..model import CertaintyAssessment, ReviewData
 from ..review import Review
-from ._page import MessageFn, PageFn, SignedInFn
+from ._page import MessageFn, PageFn, SignedInFn, too_long
 
 DOMAIN_NAMES = {
     "risk_of_bias": "Risk of bias",
@@ -96,6 +96,8 @@ def router(
         labels = {r.assessment.id: r.label for t in tables for r in t.rows if r.assessment}
         views = [_view(data, a, labels.get(a.id, a.id), refused) for a in data.certainty]
         assessed = {a.analysis for a in data.certainty if a.analysis}
+        if refused is not None and not any(d.refused for v in views for d in v.domains):
+            error = refused[2]  # no such assessment or domain: said at the top
         return page(
             request,
             "grade.html",
@@ -152,6 +154,10 @@ def router(
         fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         assessment, domain = fields.get("assessment", ""), fields.get("domain", "")
         level, footnote = fields.get("level", ""), fields.get("footnote", "")
+        if (refusal := too_long({"footnote": footnote}, {"footnote": "The footnote"})) is not None:
+            return grade_page(
+                request, refused=(assessment, domain, refusal, level, footnote), status=422
+            )
         try:
             change = review.grade_set(
                 assessment, domain, level, reviewer=who, footnote=footnote.strip() or None
@@ -159,12 +165,10 @@ def router(
         except SysreviewError as error:
             refused = (assessment, domain, message(error), level, footnote)
             return grade_page(request, refused=refused, status=409)
-        moved = (
-            f"certainty {change.before} → {change.after}"
-            if change.before != change.after
-            else f"certainty stays {change.after}"
-        )
-        said = f"{assessment}: {DOMAIN_NAMES.get(domain, domain)} {level} by {who}; {moved}"
+        before, after = (grade.certainty_label(c, "en") for c in (change.before, change.after))
+        moved = f"certainty {before} → {after}" if before != after else f"certainty stays {after}"
+        judged = LEVEL_NAMES.get(level, level).lower()
+        said = f"{assessment}: {DOMAIN_NAMES.get(domain, domain)} {judged} by {who}; {moved}"
         target = f"/grade?{urlencode({'done': said})}#a-{assessment}"
         return RedirectResponse(target, status_code=303)
 

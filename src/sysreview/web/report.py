@@ -8,7 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..review import Review
@@ -31,10 +31,10 @@ def router(review: Review, *, signed_in: SignedInFn) -> APIRouter:
             return RedirectResponse("/signin", status_code=303)
         found = NAME.fullmatch(name)
         if found is None:
-            return Response(
-                f"no report {name!r}: report-en.html, summary-nb.docx ...",
-                status_code=404,
-                media_type="text/plain",
+            raise HTTPException(
+                404,
+                f"There is no report {name!r}: the report is report-en.html, report-nb.docx "
+                "... and the plain-language summary summary-en.html, summary-nb.docx ...",
             )
         kind, lang, fmt = found.groups()
         with tempfile.TemporaryDirectory() as tmp:

@@ -22,12 +22,12 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..appraisal import amstar2, rob2, tools
 from ..errors import SysreviewError
 from ..review import Review
-from ._page import MessageFn, PageFn, SignedInFn
+from ._page import MAX_TEXT, MessageFn, PageFn, SignedInFn
 
 ANSWER = "q_"  # a RoB 2 answer's form field: q_1.1, q_2.3 ...
 ANSWER_NAMES = {
@@ -51,7 +51,7 @@ class RobForm(BaseModel):
     variant: str = ""
     outcome: str = ""
     judgement: str = ""
-    support: str = ""
+    support: str = Field("", max_length=MAX_TEXT)
 
     def answers(self) -> dict[str, str]:
         """The questions answered, ``{"1.1": "Y", ...}`` (a blank answer is none)."""
@@ -71,7 +71,7 @@ class AgreeForm(BaseModel):
     domain: str
     outcome: str = ""
     judgement: str = ""
-    support: str = ""
+    support: str = Field("", max_length=MAX_TEXT)
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,17 @@ already has; linked reports can be unlinked.  Each study's page edits its descri
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from .. import extraction, screening
 from ..errors import SysreviewError
 from ..review import Review
-from ._page import MessageFn, PageFn, SignedInFn
+from ._page import MessageFn, PageFn, SignedInFn, too_long
 
 
 class LinkForm(BaseModel):
@@ -92,12 +92,17 @@ def router(
         done = urlencode({"done": f"{form.record} is no longer a report of {report.study}"})
         return RedirectResponse(f"/studies?{done}", status_code=303)
 
+    def known(study: str) -> Any:
+        """The study ``study``; a study the review does not have is a 404."""
+        found = next((s for s in review.data().studies if s.id == study), None)
+        if found is None:
+            raise HTTPException(404, f"There is no study {study!r} in this review.")
+        return found
+
     def study_page(
         request: Request, study: str, *, done: str = "", error: str | None = None, status: int = 200
     ) -> Response:
-        found = next((s for s in review.data().studies if s.id == study), None)
-        if found is None:
-            return RedirectResponse("/studies", status_code=303)
+        found = known(study)
         values = {
             name: "; ".join(v) if isinstance(v := getattr(found, name), tuple) else v
             for name in extraction.DESCRIBED
@@ -124,16 +129,22 @@ def router(
         who = signed_in(request)
         if who is None:
             return RedirectResponse("/signin", status_code=303)
+        before = known(study).characteristics
         form = await request.form()
         changes: dict[str, object] = {
             name: str(form.get(name, "")) for name in extraction.DESCRIBED if name in form
         }
         keys, cells = form.getlist("cell_key"), form.getlist("cell_value")
-        pairs = zip(keys, cells, strict=False)
-        given = {str(k).strip(): str(v) for k, v in pairs if str(k).strip()}
-        # the form shows every column: one no longer in it (renamed, emptied) is removed
-        before = next((s.characteristics for s in review.data().studies if s.id == study), {})
-        changes["characteristics"] = {k: "" for k in before if k not in given} | given
+        if keys:  # the other columns only when the form sent them (the page's form does)
+            pairs = zip(keys, cells, strict=False)
+            given = {str(k).strip(): str(v) for k, v in pairs if str(k).strip()}
+            # the form shows every column: one no longer in it (renamed, emptied) is removed
+            changes["characteristics"] = {k: "" for k in before if k not in given} | given
+        texts = {k: str(v) for k, v in changes.items() if isinstance(v, str)}
+        texts |= {f"column {str(k)!r}": str(v) for k, v in zip(keys, cells, strict=False)}
+        refused = too_long(texts, dict(extraction.DESCRIBED))
+        if refused is not None:
+            return study_page(request, study, error=refused, status=422)
         try:
             review.describe_study(study, by=who, **changes)
         except SysreviewError as error:
