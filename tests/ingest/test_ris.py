@@ -247,6 +247,36 @@ def test_fields_after_er_without_ty_are_kept_and_reported(tmp_path: Path) -> Non
     assert any("'TY' line may be missing" in w.message and w.line == 6 for w in result.warnings)
 
 
+def test_untagged_line_after_a_structured_field_is_reported_not_appended(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "TY  - JOUR\nTI  - A title\nAU  - Smith, J.\nAU  - Jones, K.\n@@@@@\n"
+        "PY  - 2020\nVL  - 6\nTHIS IS JUNK LINE\nIS  - 2\nER  - \n"
+    )
+    result = ris.read(write(tmp_path, text))
+    (record,) = result.records
+    assert record.volume == "6" and record.authors == ("Smith, J.", "Jones, K.")
+    assert [(w.line, w.field) for w in result.warnings] == [(5, "AU"), (8, "VL")]
+    assert all("no tag" in w.message and "not added" in w.message for w in result.warnings)
+    assert str(result.warnings[1]).startswith(f"{tmp_path / 'x.ris'}:8: field 'VL':")
+    # nothing is lost: the lines stay in raw, under the empty tag
+    assert [v for t, v in record.raw if t == ""] == ["@@@@@", "THIS IS JUNK LINE"]
+
+
+def test_free_text_fields_still_take_continuation_lines(tmp_path: Path) -> None:
+    text = "TY  - JOUR\nTI  - A long\n   title\nAB  - First part.\nSecond part.\nER  - \n"
+    result = ris.read(write(tmp_path, text))
+    (record,) = result.records
+    assert (record.title, record.abstract) == ("A long title", "First part. Second part.")
+    assert result.warnings == ()
+
+
+@pytest.mark.parametrize("name", RIS_FILES)
+def test_no_real_export_continues_a_structured_field(name: str) -> None:
+    assert not [w for w in read(name).warnings if w.field in ris.STRUCTURED_TAGS]
+
+
 def test_truncated_file(tmp_path: Path) -> None:
     text = (exports_dir() / "ris" / "scopus__synthesisr.ris").read_text(encoding="utf-8")
     result = ris.read(write(tmp_path, text[: len(text) // 2]))

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import ParseError
-from . import bibtex, csv_export, endnote_xml, medline, ovid, pubmed_xml, ris, wos
+from . import bibtex, csv_export, endnote_xml, json_export, medline, ovid, pubmed_xml, ris, wos
 from ._record import IngestIssue, ReadResult, SourceRecord
 from ._text import read_text
 from .writers import WRITERS, write
@@ -20,12 +20,22 @@ from .writers import WRITERS, write
 #: Readers in detection order: the most specific signatures first.
 READERS: dict[str, ModuleType] = {
     module.FORMAT: module
-    for module in (endnote_xml, pubmed_xml, wos, medline, ovid, ris, bibtex, csv_export)
+    for module in (
+        json_export,
+        endnote_xml,
+        pubmed_xml,
+        wos,
+        medline,
+        ovid,
+        ris,
+        bibtex,
+        csv_export,
+    )
 }
 
 _EXTENSIONS = {
     ".ris": "ris", ".nbib": "medline", ".ciw": "wos", ".isi": "wos", ".bib": "bibtex",
-    ".csv": "csv", ".xml": "endnote_xml",
+    ".csv": "csv", ".xml": "endnote_xml", ".json": "json",
 }  # fmt: skip
 
 
@@ -68,5 +78,6 @@ __all__ = [
     "SourceRecord",
     "detect",
     "read",
+    "read_text",
     "write",
 ]

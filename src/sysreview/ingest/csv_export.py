@@ -1,7 +1,8 @@
 """Vendor CSV exports: one header row naming the columns, then one row per record.
 
 Recognised by their header's column names (case and surrounding spaces ignored):
-Scopus (``Source title`` + ``EID``), Embase.com (``Author Names`` + ``Emtree ...``),
+our own (what ``sysreview convert --to csv`` writes: ``record_id`` ... ``file, line,
+format``), Scopus (``Source title`` + ``EID``), Embase.com (``Author Names`` + ``Emtree ...``),
 Lens.org (``Lens ID``), OpenAlex (``display_name`` + ``publication_year``), IEEE Xplore
 (``Document Title`` + ``Publication Title``; the short ``Title, Authors, Affiliations,
 Abstract, Publication, Category, DOI`` form) and Web of Science (``PT, AU, TI, SO`` tags
@@ -100,6 +101,16 @@ def _signature(*names: str) -> frozenset[str]:
 
 
 LAYOUTS: tuple[Layout, ...] = (
+    Layout(  # our own: what ``sysreview convert --to csv`` writes
+        "sysreview",
+        (_signature("record_id", "title", "file", "line", "format"),),
+        {"title": _c("title"), "authors": _c("author"), "year": _c("year"),
+         "journal": _c("journal"), "volume": _c("volume"), "issue": _c("number"),
+         "pages": _c("pages"), "doi": _c("doi"), "pmid": _c("pmid"), "issn": _c("issn"),
+         "abstract": _c("abstract"), "language": _c("language"), "url": _c("url"),
+         "type": _c("entry_type")},
+        keywords=_c("keywords"),
+    ),
     Layout(
         "scopus",
         (_signature("source title", "eid"),),

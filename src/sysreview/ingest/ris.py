@@ -6,10 +6,13 @@ they write:
 
 * byte-order marks, CRLF and latin-1 bytes (see ``read_text``);
 * ``ER  -`` without the trailing space, and one space instead of two before the dash;
-* untagged lines continue the value above them: Web of Science indents them by three
-  spaces, EndNote writes one author or keyword a line, Scopus one reference a line,
-  Dimensions one abstract section a line.  ``raw`` keeps those line breaks; authors
-  and keywords take each line as one name or term;
+* untagged lines continue the free-text value above them: Web of Science indents them
+  by three spaces, EndNote writes one keyword or note a line, Scopus one reference a
+  line, Dimensions one abstract section a line.  ``raw`` keeps those line breaks;
+  keywords take each line as one term.  An untagged line after a short structured
+  field (``VL``, ``PY``, ``AU``, ``DO``, ``SN`` ... see ``STRUCTURED_TAGS``) is no
+  continuation but a line that lost its tag or junk: it is kept in ``raw`` under the
+  empty tag ``""`` and reported, naming the field it would have extended;
 * Ovid's record-number lines (``1.``) between records, and what Ovid writes *after*
   ``ER`` (``NL  - ...``, "Link to the Ovid Full Text ..."): kept in ``raw`` of the
   record above, untagged text under the empty tag ``""``;
@@ -68,6 +71,12 @@ YEAR_TAGS = ("PY", "Y1", "DA")
 ABSTRACT_TAGS = ("AB", "N2")
 DOI_LINK_TAGS = ("UR", "L3", "L2", "L1", "L4", "LK", "M3")
 NOTE_TAGS = ("U1", "U2", "U3", "U4", "U5", "M1", "M2", "N1", "AN")
+#: Short structured fields, one value a line: no exporter continues them on untagged
+#: lines (checked on every real export), so such a line is junk or a lost tag.
+STRUCTURED_TAGS = frozenset(
+    ("TY", "AU", "A1", "A2", "A3", "A4", "PY", "Y1", "Y2", "DA", "VL", "IS", "SP", "EP",
+     "DO", "SN", "AN", "C2", "LA", "ET", "ID")
+)  # fmt: skip
 _NAMED = frozenset(TITLE_TAGS + AUTHOR_TAGS)
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: The start of a line with any tag ``_TAG`` accepts, and the tag: a ``XX  - value``
@@ -124,7 +133,7 @@ class _Block:
     """One record: its fields as ``raw`` keeps them, grouped by tag, and where it starts
     and ends."""
 
-    __slots__ = ("by_tag", "end", "fields", "line", "more", "stray")
+    __slots__ = ("by_tag", "end", "fields", "line", "more", "stray", "untagged")
 
     def __init__(self, line: int, kind: str) -> None:
         self.line = line
@@ -134,6 +143,8 @@ class _Block:
         self.more: dict[int, tuple[int, list[str]]] = {}
         self.end: int | None = None  # the first ER line
         self.stray: int | None = None  # the first title or author line after ER
+        #: untagged lines after a structured field: (line number, the field's tag)
+        self.untagged: list[tuple[int, str]] = []
 
     def join_lines(self) -> None:
         """Each field with continuation lines as one value, as ``raw`` keeps it."""
@@ -212,6 +223,11 @@ def _untagged(
         return False, more, blanks
     if block is None:
         orphans.append(number)
+    elif extend and more is None and (tag := block.fields[-1][0]) in STRUCTURED_TAGS:
+        block.untagged.append((number, tag))  # not a continuation: a field of its own
+        block.fields.append(("", text))
+        block.by_tag.setdefault("", []).append(text)
+        return True, None, 0
     elif extend and not (blanks and block.end is not None):
         if more is None:  # the field's first continuation line
             more, tag = [], block.fields[-1][0]
@@ -235,9 +251,20 @@ def _is_record_number(lines: Sequence[str], number: int, block: _Block | None) -
 
 
 def _block_issues(name: str, blocks: list[_Block], orphans: list[int]) -> list[IngestIssue]:
-    """A record with no ``ER`` or with a title or author after it; lines before the first."""
+    """A record with no ``ER``, with a title or author after it, or with untagged lines
+    after a structured field; lines before the first."""
     issues: list[IngestIssue] = []
     for block in blocks:
+        issues.extend(
+            IngestIssue(
+                name,
+                number,
+                "a line with no tag cannot continue this field (one short value): not "
+                "added to it, kept with the record (a tag may be missing)",
+                field=tag,
+            )
+            for number, tag in block.untagged
+        )
         if block.end is None:
             issues.append(
                 IngestIssue(name, block.line, "record has no 'ER' line: it may be cut short")
