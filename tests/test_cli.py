@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from sysreview import write_bundle
@@ -149,3 +150,168 @@ def test_the_shell_does_not_load_scipy_until_statistics_are_asked_for() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+# --- no traceback: files that are missing, damaged or in another encoding -------------
+
+EXPORTS_RIS = "ris/scopus__jabref.ris"
+
+
+def _init(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    review = tmp_path / "rev"
+    assert main(["init", str(review)]) == 0
+    capsys.readouterr()
+    return review
+
+
+def test_a_strategy_file_that_is_missing_or_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sysreview import Review
+
+    from .ingest.conftest import exports_dir
+
+    review, export = _init(tmp_path, capsys), str(exports_dir() / EXPORTS_RIS)
+    base = ["--review", str(review), "import", export, "--source", "Scopus"]
+    assert main([*base, "--strategy", str(tmp_path / "none.txt")]) == 2
+    assert f"'{tmp_path / 'none.txt'}' does not exist" in capsys.readouterr().err
+    strategy = tmp_path / "s.txt"
+    strategy.write_bytes(b"caf\xe9 OR bistro\n")
+    assert main([*base, "--strategy", str(strategy)]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {strategy}:1: not valid UTF-8: read as latin-1" in err
+    with Review.open(review) as opened:
+        assert opened.data().searches[0].strategy == "café OR bistro\n"
+
+
+def test_convert_into_a_folder_that_does_not_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .ingest.conftest import exports_dir
+
+    out = tmp_path / "no" / "such" / "x.ris"
+    assert main(["convert", str(exports_dir() / EXPORTS_RIS), "--to", "ris", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"the folder {out.parent} does not exist" in err and "Traceback" not in err
+    assert not out.parent.exists()  # refused, not made: a typo in a path makes no folders
+
+
+def test_a_file_that_cannot_be_written_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .ingest.conftest import exports_dir
+
+    out = tmp_path / "x.ris"
+
+    def full_disk(path: Path, *_: object, **__: object) -> int:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    assert main(["convert", str(exports_dir() / EXPORTS_RIS), "--to", "ris", "-o", str(out)]) == 74
+    assert capsys.readouterr().err == f"error: {out}: No space left on device\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("t.csv", b"record_id,title,yi,vi\n1,M\xfcller,0.1,0.2\n", "not UTF-8 text"),
+        ("t.xlsx", b"\x7fELF\x02\x01\x01" + bytes(2000), "not an .xlsx workbook"),
+    ],
+)
+def test_tables_in_another_encoding_or_not_xlsx(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    review = _init(tmp_path, capsys)
+    for args in (
+        ["meta", str(path)],
+        ["dedup", "--input", str(path)],
+        ["--review", str(review), "extract", "import", str(path), "--reviewer", "ann"],
+    ):
+        assert main(args) == 65, args
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {path}") and message in err, args
+
+
+def test_extract_import_of_a_json_object_speaks_of_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps({"study": "a", "outcome": "rtw", "n_1": 10}), encoding="utf-8")
+    review = _init(tmp_path, capsys)
+    assert main(["--review", str(review), "extract", "import", str(path), "--reviewer", "a"]) == 65
+    err = capsys.readouterr().err
+    assert "one per row" in err and "study" not in err.split(":", 2)[-1]
+
+
+def test_a_damaged_database_is_a_store_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    review = _init(tmp_path, capsys)
+    database = review / "review.db"
+    for damage in (database.read_bytes()[:10000], b"not a database at all" * 100):
+        database.write_bytes(damage)
+        assert main(["--review", str(review), "status"]) == 74
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: the database {database} is damaged")
+        assert "Traceback" not in err and "sqlalchemy" not in err
+
+
+def test_a_missing_database_is_an_error_not_a_new_empty_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    review = _init(tmp_path, capsys)
+    (review / "review.db").unlink()
+    assert main(["--review", str(review), "status"]) == 74
+    assert f"the review's database {review / 'review.db'} is missing" in capsys.readouterr().err
+    assert not (review / "review.db").exists()
+    bundle = tmp_path / "bundle"
+    write_bundle(small_review(), bundle)
+    assert main(["--review", str(review), "load", str(bundle)]) == 0  # load makes it
+    assert main(["--review", str(review), "status"]) == 0
+
+
+# --- reviewers' names ---------------------------------------------------------------------
+
+
+def test_reviewer_names_are_trimmed_and_never_blank(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from sysreview.cli.review_commands import REVIEWER
+
+    @click.command()
+    @REVIEWER
+    def who(reviewer: str) -> None:
+        click.echo(f"[{reviewer}]")
+
+    runner = CliRunner()
+    assert runner.invoke(who, ["--reviewer", "ann "]).output == "[ann]\n"
+    for blank in ("", " "):
+        result = runner.invoke(who, ["--reviewer", blank])
+        assert result.exit_code == 2 and "a reviewer's name cannot be blank" in result.output
+    monkeypatch.setenv("SYSREVIEW_REVIEWER", " bob ")
+    assert runner.invoke(who, []).output == "[bob]\n"
+
+
+# --- what convert writes, the other commands read ------------------------------------------
+
+
+def test_convert_output_is_read_by_import_and_dedup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .ingest.conftest import exports_dir
+
+    review = _init(tmp_path, capsys)
+    sources = [str(exports_dir() / n) for n in ("medline/pubmed__synthesisr.txt", EXPORTS_RIS)]
+    for target in ("csv", "json", "ris", "bibtex"):
+        out = tmp_path / f"all.{target}"
+        assert main(["convert", *sources, "--to", target, "-o", str(out)]) == 0
+        capsys.readouterr()
+        code = main(["--review", str(review), "import", str(out), "--source", target])
+        out_, err = capsys.readouterr()
+        assert code == 0 and "imported 4 records" in out_, err
+        assert "unknown CSV layout" not in err
+    assert main(["dedup", "--input", str(tmp_path / "all.csv")]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == "record_id,group_id" and len(rows) == 5

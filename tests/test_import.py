@@ -101,3 +101,49 @@ def test_import_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--review", str(tmp_path / "rev"), "status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["records_identified"] == 10
+
+
+def _cli_review(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    assert main(["init", str(tmp_path / "rev")]) == 0
+    capsys.readouterr()
+    ris = exports_dir() / "ris" / "scopus__jabref.ris"
+    return ["--review", str(tmp_path / "rev"), "import", str(ris)]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--searched", "2024-13-45"], "Invalid value for '--searched': '2024-13-45' is not a"),
+        (["--searched", "2023-02-29"], "Invalid value for '--searched'"),
+        (["--searched", "yesterday"], "Invalid value for '--searched'"),
+        (["--source", ""], "Invalid value for '--source': cannot be blank"),
+        (["--source", "  "], "Invalid value for '--source': cannot be blank"),
+        (["--reported-hits", "-5"], "Invalid value for '--reported-hits'"),
+    ],
+)
+def test_import_refuses_bad_search_metadata_naming_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    base = _cli_review(tmp_path, capsys)
+    source = [] if "--source" in options else ["--source", "Scopus"]
+    assert main([*base, *source, *options]) == 2
+    assert message in capsys.readouterr().err
+    with Review.open(tmp_path / "rev") as review:
+        assert review.data().searches == ()
+
+
+def test_importing_the_same_file_twice_is_refused_unless_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = [*_cli_review(tmp_path, capsys), "--source", " Scopus ", "--searched", "2024-01-02"]
+    assert main(base) == 0
+    assert "as search scopus-2024-01-02" in capsys.readouterr().out
+    assert main(base) == 65
+    err = capsys.readouterr().err
+    assert "scopus__jabref.ris was already imported as search scopus-2024-01-02" in err
+    assert "--again" in err
+    assert main([*base[:-1], "2024-02-01"]) == 0  # the search re-run on another day
+    assert main([*base, "--again"]) == 0
+    assert "as search scopus-2024-01-02-2" in capsys.readouterr().out
+    with Review.open(tmp_path / "rev") as review:
+        assert [s.database for s in review.data().searches] == ["Scopus"] * 3

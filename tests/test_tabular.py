@@ -92,3 +92,49 @@ def test_unknown_format_and_missing_file(tmp_path: Path) -> None:
     (tmp_path / "x.sav").write_text("")
     with pytest.raises(ParseError, match="unknown table format"):
         read_table(tmp_path / "x.sav")
+
+
+def test_json_shape_error_names_what_a_row_is(tmp_path: Path) -> None:
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps({"study": "A", "n_1": 10}), encoding="utf-8")
+    with pytest.raises(ParseError) as err:
+        read_table(path)  # outcome data, records: no word about studies
+    assert "one per row" in err.value.message and "studies" not in err.value.message
+    with pytest.raises(ParseError, match=r"one per study,.*'studies'"):
+        read_table(path, row="study")
+
+
+def test_latin1_csv_is_refused_naming_file_line_and_byte(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"study,yi,vi\nAronson,0.1,0.2\nM\xfcller,0.3,0.1\n")
+    with pytest.raises(ParseError) as err:
+        read_table(path)
+    assert err.value.path == str(path) and err.value.line == 3
+    assert "byte 0xfc at byte offset 29" in err.value.message and "UTF-8" in (err.value.hint or "")
+
+
+def test_utf16_with_its_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("study\tyi\tvi\nMüller\t0.1\t0.2\n".encode("utf-16"))
+    assert read_table(path).texts("study") == ["Müller"]
+
+
+@pytest.mark.parametrize(
+    "content", [b"\x7fELF" + bytes(range(256)) * 8, b"PK\x03\x04 not a zip", b""]
+)
+def test_a_file_named_xlsx_that_is_no_workbook(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "data.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(ParseError, match=r"not an \.xlsx workbook") as err:
+        read_table(path)
+    assert err.value.path == str(path)
+
+
+def test_a_zip_without_a_workbook_named_xlsx(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "data.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    with pytest.raises(ParseError, match=r"not an \.xlsx workbook"):
+        read_table(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,9 @@ def _number(cell: Any) -> float | None:
     return None
 
 
-def read_table(path: str | Path) -> Table:
-    """Read a per-study table; the format follows the file's extension."""
+def read_table(path: str | Path, *, row: str = "row") -> Table:
+    """Read a table; the format follows the file's extension.  ``row`` says what one
+    row is ("study", "outcome-data row" ...) in the messages about its shape."""
     file = Path(path)
     if not file.is_file():
         raise ParseError("no such file", path=file)
@@ -87,7 +89,7 @@ def read_table(path: str | Path) -> Table:
     if suffix in (".csv", ".tsv", ".txt"):
         return _read_delimited(file, "\t" if suffix == ".tsv" else None)
     if suffix == ".json":
-        return _read_json(file)
+        return _read_json(file, row)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(file)
     raise ParseError(
@@ -121,8 +123,27 @@ def _from_rows(path: Path, header: list[str], rows: list[tuple[int, list[Any]]])
     return Table(str(path), columns, lines)
 
 
+def _decoded(path: Path) -> str:
+    """The file's text: UTF-8 (with or without a byte-order mark) or UTF-16 with its
+    mark (Excel's "Unicode text").  Other bytes are refused, naming the line and the
+    byte, rather than guessed: a table's labels and numbers must not change silently."""
+    data = path.read_bytes()
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if encoding == "utf-8-sig" and data[:3] == b"\xef\xbb\xbf" else 0)
+        raise ParseError(
+            f"not {'UTF-16' if encoding == 'utf-16' else 'UTF-8'} text: byte "
+            f"0x{data[start]:02x} at byte offset {start} (Latin-1 or Windows-1252?)",
+            path=path,
+            line=data[:start].count(b"\n") + 1,
+            hint="save the table as UTF-8 (in Excel: Save As, 'CSV UTF-8')",
+        ) from None
+
+
 def _read_delimited(path: Path, delimiter: str | None) -> Table:
-    text = path.read_text(encoding="utf-8-sig")
+    text = _decoded(path)
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
@@ -137,16 +158,18 @@ def _read_delimited(path: Path, delimiter: str | None) -> Table:
     return _from_rows(path, header, rows)
 
 
-def _read_json(path: Path) -> Table:
+def _read_json(path: Path, row: str) -> Table:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_decoded(path))
     except json.JSONDecodeError as exc:
         raise ParseError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno) from None
     if isinstance(data, dict) and isinstance(data.get("studies"), list):
         data = data["studies"]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        wrapped = " (or {'studies': [...]})" if row == "study" else ""
         raise ParseError(
-            "expected a list of objects, one per study (or {'studies': [...]})", path=path
+            f"expected a list of objects, one per {row}, keyed by column name{wrapped}",
+            path=path,
         )
     header: list[str] = []
     for record in data:
@@ -158,12 +181,23 @@ def _read_json(path: Path) -> Table:
 def _read_xlsx(path: Path) -> Table:
     try:
         import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
     except ImportError:
         raise MissingExtra("xlsx", "openpyxl") from None
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    values = list(sheet.iter_rows(values_only=True))
-    workbook.close()
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            values = list(sheet.iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, IndexError) as exc:
+        # not a zip; a zip without a workbook part (KeyError); a part that is not one
+        raise ParseError(
+            f"not an .xlsx workbook ({type(exc).__name__}: {exc})",
+            path=path,
+            hint="open it in a spreadsheet program and save it as .xlsx or .csv",
+        ) from None
     if not values:
         raise ParseError("empty sheet", path=path, line=1)
     header = ["" if v is None else str(v) for v in values[0]]

@@ -2,7 +2,8 @@
 
 Commands parse their arguments, call one facade method and print.  Errors the core
 raises on purpose (``SysreviewError``) become one line on stderr, a hint, and the
-error's exit code -- never a traceback.
+error's exit code -- never a traceback; so does a file that cannot be read or written
+(``OSError``: exit code 74).
 """
 
 from __future__ import annotations
@@ -77,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.hint:
             click.echo(f"hint: {exc.hint}", err=True)
         return exc.exit_code
+    except OSError as exc:  # a file the command reads or writes: no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        return 74  # EX_IOERR
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130

@@ -28,7 +28,8 @@ def _progress_bar() -> Iterator[dedup.Progress]:
     "input_file",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Standalone: a CSV/TSV/XLSX/JSON table with record_id, title, author, year, "
-    "journal, volume, number, pages, doi, abstract (other columns ignored).",
+    "journal, volume, number, pages, doi, abstract (other columns ignored), as "
+    "'sysreview convert --to csv' writes it.",
 )
 @click.option(
     "--output",

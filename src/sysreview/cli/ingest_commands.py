@@ -34,7 +34,15 @@ def convert(
     files: tuple[Path, ...], target: str, source_format: str | None, output: Path | None
 ) -> None:
     """Convert bibliographic export FILES (RIS, Ovid, MEDLINE/nbib, WoS, PubMed XML,
-    EndNote XML, BibTeX, vendor CSV) to RIS, CSV, JSON or BibTeX."""
+    EndNote XML, BibTeX, vendor CSV, our own JSON) to RIS, CSV, JSON or BibTeX.
+
+    What it writes, 'sysreview import' reads back; the CSV has the columns
+    'sysreview dedup --input' reads.  The folder of --output must exist."""
+    if output is not None and not output.resolve().parent.is_dir():
+        raise click.BadParameter(
+            f"the folder {output.parent} does not exist (create it first)",
+            param_hint="'-o' / '--output'",
+        )
     results = [ingest.read(path, source_format) for path in files]
     if target != "json":  # JSON carries its warnings; other formats report them here
         for result in results:

@@ -93,7 +93,7 @@ def meta(
     optional study column."""
     from .. import stats
 
-    table = read_table(file)
+    table = read_table(file, row="study")
     data = {name: table.numbers(name) for name in COLUMNS if table.has(name)}
     if measure is None:
         if "yi" not in data:

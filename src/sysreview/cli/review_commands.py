@@ -2,27 +2,65 @@
 
 from __future__ import annotations
 
+import datetime
 import getpass
 import json
 import os
+import re
 from pathlib import Path
 
 import click
 
-from ..review import Review, Status
+from .. import ReviewData, ingest
+from ..errors import DataError, StoreError
+from ..review import SETTINGS_FILE, Review, Settings, Status
+
+
+def _reviewer_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """One person, one name: "ann " and "ann" are the same reviewer, "" is none."""
+    name = value.strip()
+    if not name:
+        raise click.BadParameter("a reviewer's name cannot be blank")
+    return name
+
 
 #: who is deciding: kept with each decision and judgement
 REVIEWER = click.option(
     "--reviewer",
     default=lambda: os.environ.get("SYSREVIEW_REVIEWER") or getpass.getuser(),
     show_default="$SYSREVIEW_REVIEWER or your login",
-    help="Who is judging (kept with each judgement).",
+    callback=_reviewer_name,
+    help="Who is judging (kept with each judgement; surrounding spaces are dropped).",
 )
 
 
-def open_review(ctx: click.Context) -> Review:
+def open_review(ctx: click.Context, *, create_database: bool = False) -> Review:
+    """The review named by ``--review`` or found from here.  Its SQLite database must
+    exist (only ``init`` and ``load`` make one): opening would create an empty one in
+    place of a database that was moved or deleted, and the review would look empty."""
     review_dir = ctx.find_root().obj
+    if not create_database and (missing := _missing_database(ctx)) is not None:
+        raise StoreError(
+            f"the review's database {missing} is missing (named in {SETTINGS_FILE})",
+            hint="restore the file, or run 'sysreview load BUNDLE' to rebuild the review "
+            "from an exported bundle",
+        )
     return Review.open(review_dir) if review_dir else Review.find()
+
+
+def _missing_database(ctx: click.Context) -> Path | None:
+    """The SQLite file the review's settings name, if it does not exist."""
+    start = ctx.find_root().obj
+    here = Path(start or Path.cwd()).resolve()
+    candidates = (here,) if start else (here, *here.parents)
+    root = next((c for c in candidates if (c / SETTINGS_FILE).is_file()), None)
+    if root is None:
+        return None  # opening says there is no review
+    settings = Settings.read(root)
+    if "://" in settings.database:
+        return None  # a server's database: opening says if it cannot be reached
+    database = root / settings.database
+    return None if database.is_file() else database
 
 
 @click.command()
@@ -40,8 +78,11 @@ def init(directory: Path, database: str | None, title: str | None) -> None:
 @click.option("--replace", is_flag=True, help="Overwrite a review that already holds data.")
 @click.pass_context
 def load(ctx: click.Context, bundle: Path, replace: bool) -> None:
-    """Load a review from a BUNDLE directory (one transaction: all or nothing)."""
-    with open_review(ctx) as review:
+    """Load a review from a BUNDLE directory (one transaction: all or nothing).  Makes
+    the review's database if it is missing."""
+    # a database that was missing holds nothing a load could overwrite
+    replace = replace or _missing_database(ctx) is not None
+    with open_review(ctx, create_database=True) as review:
         data = review.load(bundle, replace=replace)
         click.echo(
             f"loaded {data.review.id}: {len(data.studies)} studies, {len(data.reports)} reports, "
@@ -120,17 +161,47 @@ def _format_status(status: Status) -> str:
     return "\n".join(lines)
 
 
+def _search_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            return datetime.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        pass
+    raise click.BadParameter(f"{value!r} is not a calendar date written YYYY-MM-DD")
+
+
+def _search_source(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    source = value.strip()
+    if not source:
+        raise click.BadParameter(
+            'cannot be blank: name the database or source, e.g. "Embase (Ovid)"'
+        )
+    return source
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--source", required=True, help='Where the search ran, e.g. "Embase (Ovid)".')
-@click.option("--searched", help="Date of the search, YYYY-MM-DD.")
+@click.option(
+    "--source",
+    required=True,
+    callback=_search_source,
+    help='Where the search ran, e.g. "Embase (Ovid)".',
+)
+@click.option("--searched", callback=_search_date, help="Date of the search, YYYY-MM-DD.")
 @click.option("--interface", help="Platform, e.g. Ovid, EBSCOhost, Web of Science.")
 @click.option(
     "--strategy",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A text file with the search strategy as run.",
+    type=click.Path(dir_okay=False, exists=True, readable=True, path_type=Path),
+    help="A text file with the search strategy as run (UTF-8; other text is read as "
+    "Latin-1, with a warning).",
 )
-@click.option("--reported-hits", type=int, help="The hit count the database showed.")
+@click.option(
+    "--reported-hits",
+    type=click.IntRange(min=0),
+    help="The hit count the database showed.",
+)
 @click.option(
     "--other",
     "other_source",
@@ -138,6 +209,12 @@ def _format_status(status: Status) -> str:
     help="An other source (grey literature, reference lists), not a database.",
 )
 @click.option("--format", "source_format", help="Export format (default: detected).")
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Import a file again that an earlier search with the same source and date "
+    "already imported (refused without it: its records would be counted twice).",
+)
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -149,13 +226,22 @@ def import_(
     reported_hits: int | None,
     other_source: bool,
     source_format: str | None,
+    again: bool,
 ) -> None:
-    """Log a search and import its export FILES into the review (one transaction)."""
+    """Log a search and import its export FILES into the review (one transaction).
+
+    Each import is one search in the PRISMA counts.  Importing a file again with the
+    same --source and --searched date as an earlier search is refused, naming that
+    search, since its records would be identified twice; a new export of a search
+    re-run on another day is a new search.  Pass --again to import it anyway."""
+    strategy_text = _read_strategy(strategy) if strategy else None
     with open_review(ctx) as review:
+        if not again:
+            _refuse_repeat(review.data(), files, source, searched)
         result = review.import_search(
             files, source=source, searched=searched, interface=interface,
-            strategy=strategy.read_text(encoding="utf-8") if strategy else None,
-            reported_hits=reported_hits, other_source=other_source, format=source_format,
+            strategy=strategy_text, reported_hits=reported_hits, other_source=other_source,
+            format=source_format,
         )  # fmt: skip
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -166,6 +252,32 @@ def import_(
             f"{result.records:,} records were imported",
             err=True,
         )
+
+
+def _read_strategy(path: Path) -> str:
+    """The strategy file's text, read as the export readers read theirs."""
+    text, issues = ingest.read_text(path)
+    for issue in issues:
+        click.echo(f"warning: {issue}", err=True)
+    return text
+
+
+def _refuse_repeat(
+    data: ReviewData, files: tuple[Path, ...], source: str, searched: str | None
+) -> None:
+    """A file an earlier search of the same source and date already imported."""
+    names = {path.name for path in files}
+    for search in data.searches:
+        if search.database != source or search.date != searched:
+            continue
+        held = {r.source_file for r in data.records if r.search == search.id}
+        if repeated := sorted(names & held):
+            when = f" of {searched}" if searched else " (no date)"
+            raise DataError(
+                f"{', '.join(repeated)} was already imported as search {search.id} "
+                f"({source}{when}): importing it again would count its records twice",
+                hint="pass --again to log it as another search anyway",
+            )
 
 
 def register(group: click.Group) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,27 @@ def make_engine(url: str) -> sa.Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    sa.event.listen(engine, "handle_error", _damaged_file)
     return engine
+
+
+def _damaged_file(context: sa.engine.ExceptionContext) -> None:
+    """A SQLite file that is not a database, or a damaged one, as a ``StoreError``
+    naming the file: whatever statement meets it first (the migration's ``BEGIN``,
+    a read), the user sees one line, not the driver's traceback.
+
+    Only the driver's bare ``DatabaseError`` (SQLITE_NOTADB, SQLITE_CORRUPT) is
+    turned; its subclasses (locked, constraint failed ...) go to their own handlers.
+    """
+    error = context.original_exception
+    if type(error) is not sqlite3.DatabaseError or context.engine is None:
+        return
+    database = context.engine.url.database or "?"
+    raise StoreError(
+        f"the database {database} is damaged or is not a SQLite database ({error})",
+        hint="restore it from a backup, or load an exported bundle into a new review "
+        "('sysreview init', then 'sysreview load')",
+    ) from None
 
 
 def _alembic_config(connection: sa.Connection) -> Any:
