@@ -170,3 +170,40 @@ def test_a_lead_corrects_outcome_data_the_review_already_holds() -> None:
         extraction.record(data, extraction.entry("old-pain", "ann", values), 2)
     with pytest.raises(WorkflowError, match="out of order"):
         extraction.settle(data, "old-pain", values={"q1_1": "90"})
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"n_1": "1.500"}, "n_1", r"1\.5 is not a whole number of participants \(intervention\)"),
+        ({"n_2": "68.5"}, "n_2", "68.5 is not a whole number of participants"),
+        ({"events_1": "2,5"}, "events_1", "2.5 is not a whole number of events"),
+    ],
+)
+def test_counts_are_whole_numbers(changes: dict[str, str], field: str, message: str) -> None:
+    with pytest.raises(WorkflowError, match=message) as raised:
+        enter(empty(), "ann", **changes)
+    assert raised.value.field == field  # type: ignore[attr-defined]
+    if changes.get("n_1") == "1.500":  # the thousands separator, read as a decimal point
+        assert "write 1500" in str(raised.value)
+
+
+def test_whole_counts_written_as_decimals_are_taken() -> None:
+    data = enter(empty(), "ann", n_1="66.0", events_1="60")
+    [entry] = data.extractions
+    assert (entry.n_1, entry.events_1) == (66, 60)
+
+
+def test_stored_rows_are_not_held_to_the_entry_rule() -> None:
+    row = OutcomeData(id="x", study="s", outcome="o", data_type="dichotomous", n_1=45.5)
+    assert extraction.consistency_problems(row) == []
+
+
+def test_a_count_with_a_comma_is_never_hinted_as_a_decimal() -> None:
+    """"1,500" participants: the hint is 1500, never "1.500" (read as 1.5)."""
+    with pytest.raises(WorkflowError) as raised:
+        enter(empty(), "ann", n_1="1,500")
+    assert raised.value.hint == "write 1500"
+    with pytest.raises(WorkflowError) as raised:
+        enter(empty(), "ann", mean_1="1,500")
+    assert raised.value.hint == "write 1500, or 1.500 for a decimal"

@@ -88,9 +88,11 @@ Values = Mapping[str, Any]
 def consistency_problems(values: Values | OutcomeData | Extraction) -> list[tuple[str, str]]:
     """Values that cannot all be right, as (field, message): negative counts, more
     events than participants, a negative SD, quartiles out of order, a CI upside down,
-    a P value outside 0 to 1."""
+    a P value outside 0 to 1; for values being entered (a mapping), counts that are
+    not whole numbers."""
     get = _getter(values)
-    found: list[tuple[str, str]] = []
+    # first: "1.500" read as 1.5 also makes the events outnumber the participants
+    found = _fractional_counts(values) if isinstance(values, Mapping) else []
     for arm, who in _ARMS.items():
         events, n, sd = get(f"events_{arm}"), get(f"n_{arm}"), get(f"sd_{arm}")
         if events is not None and events < 0:
@@ -116,6 +118,26 @@ def consistency_problems(values: Values | OutcomeData | Extraction) -> list[tupl
     p = get("p")
     if p is not None and not 0 <= p <= 1:
         found.append(("p", f"P value {p:g} is not between 0 and 1"))
+    return found
+
+
+def _fractional_counts(values: Values) -> list[tuple[str, str]]:
+    """Events and participants that are not whole numbers, among values being entered
+    ("1.500" read as 1.5 participants).  Only entries are held to it: rows stored
+    before the rule keep loading (integrity checks them with the other rules)."""
+    found = []
+    for arm, who in _ARMS.items():
+        for stat, noun in (("events", "events"), ("n", "participants")):
+            name = f"{stat}_{arm}"
+            value = values.get(name)
+            if isinstance(value, int | float) and value != int(value):
+                thousands = value * 1000
+                guess = (
+                    f" (a thousands separator? write {thousands:.0f})"
+                    if abs(thousands - round(thousands)) < 1e-6
+                    else ""
+                )
+                found.append((name, f"{value:g} is not a whole number of {noun} ({who}){guess}"))
     return found
 
 

@@ -80,6 +80,11 @@ def entry(
     )
 
 
+def _is_count(name: str) -> bool:
+    """A field holding people or events, never a fraction (n_1, events_2 ...)."""
+    return name.startswith(("n_", "events_"))
+
+
 def _value(name: str, value: Any) -> Any:
     """Text stripped (empty is missing); numbers from text, a decimal comma allowed
     (``0,97``, as Norwegian and many European papers print them)."""
@@ -92,7 +97,8 @@ def _value(name: str, value: Any) -> Any:
             raise EntryError(
                 f"{label(name)} ({name}): is {value!r} a thousands separator or a decimal comma?",
                 field=name,
-                hint=f"write {value.replace(',', '')} or {value.replace(',', '.')}",
+                hint=f"write {value.replace(',', '')}"
+                + ("" if _is_count(name) else f", or {value.replace(',', '.')} for a decimal"),
             )
         if _DECIMAL_COMMA.fullmatch(value):
             value = value.replace(",", ".")
