@@ -200,7 +200,7 @@ def test_stored_rows_are_not_held_to_the_entry_rule() -> None:
 
 
 def test_a_count_with_a_comma_is_never_hinted_as_a_decimal() -> None:
-    """"1,500" participants: the hint is 1500, never "1.500" (read as 1.5)."""
+    """A count of "1,500": the hint is 1500, never "1.500" (read as 1.5)."""
     with pytest.raises(WorkflowError) as raised:
         enter(empty(), "ann", n_1="1,500")
     assert raised.value.hint == "write 1500"
