@@ -102,6 +102,11 @@ def test_blinded_until_one_s_own_entry_unless_checking() -> None:
         ({"events_2": "5a"}, "events_2", "'5a' is not a number"),
         ({"n_1": "1,066"}, "n_1", "thousands separator or a decimal comma"),
         ({"p": "1.5"}, "p", "between 0 and 1"),
+        (
+            {"measure": "RR", "estimate": "-2", "ci_lb": "-3", "ci_ub": "4"},
+            "estimate",
+            r"a RR is above 0, not -2 \(a log ratio\?\)",
+        ),
         ({"ci_lb": "2", "ci_ub": "1"}, "ci_lb", "above the upper limit"),
         ({"sd_1": "-1"}, "sd_1", "cannot be negative"),
         ({"q1_1": "5", "median_1": "4"}, "median_1", "out of order"),

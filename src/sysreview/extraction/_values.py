@@ -88,8 +88,8 @@ Values = Mapping[str, Any]
 def consistency_problems(values: Values | OutcomeData | Extraction) -> list[tuple[str, str]]:
     """Values that cannot all be right, as (field, message): negative counts, more
     events than participants, a negative SD, quartiles out of order, a CI upside down,
-    a P value outside 0 to 1; for values being entered (a mapping), counts that are
-    not whole numbers."""
+    a ratio (RR, OR, HR ...) or its limits at or below 0, a P value outside 0 to 1;
+    for values being entered (a mapping), counts that are not whole numbers."""
     get = _getter(values)
     # first: "1.500" read as 1.5 also makes the events outnumber the participants
     found = _fractional_counts(values) if isinstance(values, Mapping) else []
@@ -112,6 +112,12 @@ def consistency_problems(values: Values | OutcomeData | Extraction) -> list[tupl
     lower, upper = get("ci_lb"), get("ci_ub")
     if lower is not None and upper is not None and lower > upper:
         found.append(("ci_lb", f"CI lower limit {lower:g} above the upper limit {upper:g}"))
+    measure = str(get("measure") or "").strip().upper()
+    if measure in RATIO_MEASURES:  # reported on the ratio scale: above 0, always
+        for name in ("estimate", "ci_lb", "ci_ub"):
+            value = get(name)
+            if value is not None and value <= 0:
+                found.append((name, f"a {measure} is above 0, not {value:g} (a log ratio?)"))
     level = get("ci_level")
     if level is not None and not 0 < level < 100:
         found.append(("ci_level", f"CI level {level:g} is not a percentage between 0 and 100"))
@@ -150,6 +156,10 @@ def doubts(values: Values | OutcomeData | Extraction) -> list[tuple[str, str]]:
     if estimate is None or lower is None or upper is None or lower <= estimate <= upper:
         return []
     return [("estimate", f"estimate {estimate:g} lies outside its CI {lower:g} to {upper:g}")]
+
+
+#: effect measures reported as ratios (RevMan's, metafor's): never 0 or below
+RATIO_MEASURES = frozenset({"RR", "OR", "HR", "IRR", "ROM", "PETO", "PETO_OR"})
 
 
 def _getter(values: Values | OutcomeData | Extraction) -> Any:
