@@ -184,7 +184,9 @@ def test_an_analysis_waits_for_its_data_and_says_what_is_missing(tmp_path: Path)
         assert named.id == "tr-vs-usual-rtw"
 
 
-def test_an_analysis_takes_by_default_only_studies_it_can_pool(tmp_path: Path) -> None:
+def test_an_analysis_takes_by_default_only_studies_it_can_pool(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A study reported in words and one reporting a hazard ratio have agreed data for the
     outcome, but a risk-ratio analysis cannot pool them: planned without names, or told
     to look again, it takes the two trials with 2×2 data and still pools."""
@@ -209,11 +211,19 @@ def test_an_analysis_takes_by_default_only_studies_it_can_pool(tmp_path: Path) -
         review.set_analysis_studies(planned.id, ("hansen2010",), by="cat")
         (result,) = review.analysis_results()
         assert result.also_poolable == ("olsen2014",)
-        review.set_analysis_studies(planned.id, by="cat")
         # named, a study is taken as it is (and says why the analysis cannot pool)
         named = review.set_analysis_studies(planned.id, ("hansen2010", "lund2011"), by="cat")
         assert named.studies == ("hansen2010", "lund2011")
         assert review.analysis_results()[0].why is not None
+    code, out, _ = cli_on(tmp_path / "rev", capsys)("analysis", "list")
+    assert (
+        code == 0
+        and (
+            "  agreed data it could pool, not in it: olsen2014 "
+            f"(sysreview analysis studies {planned.id})"
+        )
+        in out
+    )
 
 
 def test_a_plan_sent_twice_or_contradicting_itself_is_refused(tmp_path: Path) -> None:
@@ -237,9 +247,7 @@ def test_with_accounts_only_a_lead_changes_the_protocol(tmp_path: Path) -> None:
     with Review.init(tmp_path / "rev") as review:
         review.add_account("cat", "secret-cat-1", role="lead")
         review.add_account("ann", "secret-ann-1")
-        with pytest.raises(
-            WorkflowError, match="only a lead changes the protocol and plans analyses; ann"
-        ):
+        with pytest.raises(WorkflowError, match="only a lead adds outcomes to the protocol; ann"):
             review.add_outcome("rtw", by="ann", name="Return to work")
         review.add_outcome("rtw", by="cat", name="Return to work")
         assert [o.id for o in review.data().protocol.outcomes] == ["rtw"]

@@ -335,6 +335,7 @@ def analysis_list(ctx: click.Context, as_json: bool) -> None:
                 "participants": r.participants,
                 "result": r.result.to_dict() if r.result is not None else None,
                 "why_not_pooled": r.why,
+                "also_poolable": list(r.also_poolable),
             }
             for r in results
         ]
@@ -384,8 +385,14 @@ def _plan(a: model.Analysis) -> str:
 
 
 def _pooled(r: Any) -> str:
+    more = (
+        f"\n  agreed data it could pool, not in it: {', '.join(r.also_poolable)} "
+        f"(sysreview analysis studies {r.analysis.id})"
+        if r.also_poolable
+        else ""
+    )
     if r.result is None:
-        return f"not pooled: {r.why}"
+        return f"not pooled: {r.why}{more}"
     res = r.result
     est, lb, ub = res.estimate_exp, res.ci_lb_exp, res.ci_ub_exp
     people = f"{r.participants} participants; " if r.participants is not None else ""
@@ -399,7 +406,7 @@ def _pooled(r: Any) -> str:
             f"\n  by subgroup ({', '.join(sub.groups)}): test for subgroup differences "
             f"χ² {sub.Q:.2f}, df {sub.Q_df}, P {sub.Q_p:.2f}"
         )
-    return text
+    return text + more
 
 
 def _given(fields: dict[str, Any]) -> dict[str, Any]:
