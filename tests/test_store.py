@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -219,3 +220,17 @@ def test_a_failed_migration_changes_nothing(db_url: str) -> None:
         columns = {c["name"] for c in sa.inspect(connection).get_columns("protocol")}
         assert "amstar2_critical" not in columns  # 0010 rolled back with the rest
     old.dispose()
+
+
+def test_a_review_whose_database_went_missing_is_not_recreated_empty(tmp_path: Path) -> None:
+    """The CLI and the team server open reviews through Review.open: a moved or
+    deleted review.db is named, never silently replaced by an empty database."""
+    from sysreview import Review
+
+    Review.init(tmp_path / "rev").close()
+    (tmp_path / "rev" / "review.db").unlink()
+    with pytest.raises(StoreError, match=r"database .*review\.db is missing"):
+        Review.open(tmp_path / "rev")
+    assert not (tmp_path / "rev" / "review.db").exists()
+    Review.open(tmp_path / "rev", create_database=True).close()  # loading a bundle into it
+    assert (tmp_path / "rev" / "review.db").is_file()

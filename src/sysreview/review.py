@@ -35,6 +35,7 @@ from .errors import (
     ParseError,
     ReviewExists,
     ReviewNotFound,
+    StoreError,
     SysreviewError,
     WorkflowError,
 )
@@ -96,6 +97,14 @@ class Settings:
         if "://" in self.database:
             return self.database
         return sqlite_url(root / self.database)
+
+    def missing_database(self, root: Path) -> Path | None:
+        """The SQLite file these settings name, if it does not exist (None for a
+        server's database: opening says if it cannot be reached)."""
+        if "://" in self.database:
+            return None
+        database = root / self.database
+        return None if database.is_file() else database
 
     @classmethod
     def read(cls, root: Path) -> Settings:
@@ -195,21 +204,32 @@ class Review:
         return cls(root, settings, store)
 
     @classmethod
-    def open(cls, directory: str | Path) -> Review:
-        """Open the review in ``directory`` (migrating its schema if it is older)."""
+    def open(cls, directory: str | Path, *, create_database: bool = False) -> Review:
+        """Open the review in ``directory`` (migrating its schema if it is older).
+
+        Its SQLite file must exist unless ``create_database`` (loading a bundle into
+        it): opening would otherwise make an empty database in place of one moved or
+        deleted, and the review would look empty to the CLI and the team server."""
         root = Path(directory).resolve()
         if not (root / SETTINGS_FILE).is_file():
             raise ReviewNotFound(f"no review in {root} (no {SETTINGS_FILE})")
         settings = Settings.read(root)
+        missing = settings.missing_database(root)
+        if missing is not None and not create_database:
+            raise StoreError(
+                f"the review's database {missing} is missing (named in {SETTINGS_FILE})",
+                hint="restore the file, or run 'sysreview load BUNDLE' to rebuild the review "
+                "from an exported bundle",
+            )
         return cls(root, settings, Store.open(settings.url(root)))
 
     @classmethod
-    def find(cls, start: str | Path | None = None) -> Review:
+    def find(cls, start: str | Path | None = None, *, create_database: bool = False) -> Review:
         """The review in ``start`` (default: the working directory) or its parents."""
         here = Path(start or os.getcwd()).resolve()
         for candidate in (here, *here.parents):
             if (candidate / SETTINGS_FILE).is_file():
-                return cls.open(candidate)
+                return cls.open(candidate, create_database=create_database)
         raise ReviewNotFound(f"no review in {here} or its parents (no {SETTINGS_FILE})")
 
     def close(self) -> None:

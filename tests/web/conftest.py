@@ -42,8 +42,8 @@ def _close_every_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     opened: list[Review] = []
     original = Review.open.__func__  # type: ignore[attr-defined]
 
-    def open_and_keep(cls: type[Review], directory: str | Path) -> Review:
-        review: Review = original(cls, directory)
+    def open_and_keep(cls: type[Review], directory: str | Path, **options: bool) -> Review:
+        review: Review = original(cls, directory, **options)
         opened.append(review)
         return review
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .. import ReviewData, ingest
-from ..errors import DataError, StoreError
+from ..errors import DataError
 from ..review import SETTINGS_FILE, Review, Settings, Status
 
 
@@ -35,17 +35,12 @@ REVIEWER = click.option(
 
 
 def open_review(ctx: click.Context, *, create_database: bool = False) -> Review:
-    """The review named by ``--review`` or found from here.  Its SQLite database must
-    exist (only ``init`` and ``load`` make one): opening would create an empty one in
-    place of a database that was moved or deleted, and the review would look empty."""
+    """The review named by ``--review`` or found from here; its SQLite database must
+    exist unless ``create_database`` (only ``init`` and ``load`` make one)."""
     review_dir = ctx.find_root().obj
-    if not create_database and (missing := _missing_database(ctx)) is not None:
-        raise StoreError(
-            f"the review's database {missing} is missing (named in {SETTINGS_FILE})",
-            hint="restore the file, or run 'sysreview load BUNDLE' to rebuild the review "
-            "from an exported bundle",
-        )
-    return Review.open(review_dir) if review_dir else Review.find()
+    if review_dir:
+        return Review.open(review_dir, create_database=create_database)
+    return Review.find(create_database=create_database)
 
 
 def _missing_database(ctx: click.Context) -> Path | None:
@@ -54,13 +49,7 @@ def _missing_database(ctx: click.Context) -> Path | None:
     here = Path(start or Path.cwd()).resolve()
     candidates = (here,) if start else (here, *here.parents)
     root = next((c for c in candidates if (c / SETTINGS_FILE).is_file()), None)
-    if root is None:
-        return None  # opening says there is no review
-    settings = Settings.read(root)
-    if "://" in settings.database:
-        return None  # a server's database: opening says if it cannot be reached
-    database = root / settings.database
-    return None if database.is_file() else database
+    return None if root is None else Settings.read(root).missing_database(root)
 
 
 @click.command()
