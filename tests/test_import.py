@@ -55,7 +55,9 @@ def test_a_second_search_gets_its_own_id_and_mismatched_hits_are_flagged(tmp_pat
     nbib = exports_dir() / "medline" / "restoration__revtools.nbib"
     with Review.init(tmp_path / "rev") as review:
         review.import_search([nbib], source="PubMed", searched="2020-05-04", reported_hits=100)
-        second = review.import_search([nbib], source="PubMed", searched="2020-05-04")
+        with pytest.raises(DataError, match="already imported as search pubmed-2020-05-04"):
+            review.import_search([nbib], source="PubMed", searched="2020-05-04")
+        second = review.import_search([nbib], source="PubMed", searched="2020-05-04", again=True)
         assert second.search.id == "pubmed-2020-05-04-2" and second.hits_match is None
         checks = {c["check"]: c for c in review.status().to_dict()["checks"]}
         assert checks["search_hits:pubmed-2020-05-04"]["expected"] == 100

@@ -356,17 +356,24 @@ class Review:
         reported_hits: int | None = None,
         other_source: bool = False,
         format: str | None = None,
+        again: bool = False,
     ) -> ImportResult:
         """Log one search (PRISMA-S: source, interface, date, strategy, hits) and every
-        record its export files hold, in one transaction: all or nothing."""
+        record its export files hold, in one transaction: all or nothing.  A file an
+        earlier search of the same source and date imported is refused (its records
+        would be identified twice) unless ``again``."""
         if searched is not None and not _ISO_DATE.fullmatch(searched):
             raise DataError(f"searched={searched!r} is not a date (YYYY-MM-DD)")
         results = [ingest.read(path, format) for path in files]
-        return self.update(
-            lambda data: _add_search(
+
+        def change(data: ReviewData) -> tuple[ReviewData, ImportResult]:
+            if not again:
+                _refuse_repeat(data, [Path(r.file).name for r in results], source, searched)
+            return _add_search(
                 data, results, source, searched, interface, strategy, reported_hits, other_source
             )
-        )
+
+        return self.update(change)
 
     # --- deduplication -----------------------------------------------------------
 
@@ -1378,6 +1385,23 @@ def _checked(data: ReviewData) -> ReviewData:
             f"{first.where.collection}[{first.where.index}].{first.field}: {first.message}"
         )
     return data
+
+
+def _refuse_repeat(
+    data: ReviewData, names: Sequence[str], source: str, searched: str | None
+) -> None:
+    """Refuse a file an earlier search of the same source and date already imported."""
+    for search in data.searches:
+        if search.database != source or search.date != searched:
+            continue
+        held = {r.source_file for r in data.records if r.search == search.id}
+        if repeated := sorted(set(names) & held):
+            when = f" of {searched}" if searched else " (no date)"
+            raise DataError(
+                f"{', '.join(repeated)} was already imported as search {search.id} "
+                f"({source}{when}): importing it again would count its records twice",
+                hint="pass --again to log it as another search anyway",
+            )
 
 
 def _add_search(

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from .. import ReviewData, ingest
-from ..errors import DataError
+from .. import ingest
 from ..review import SETTINGS_FILE, Review, Settings, Status
 
 
@@ -225,12 +224,10 @@ def import_(
     re-run on another day is a new search.  Pass --again to import it anyway."""
     strategy_text = _read_strategy(strategy) if strategy else None
     with open_review(ctx) as review:
-        if not again:
-            _refuse_repeat(review.data(), files, source, searched)
         result = review.import_search(
             files, source=source, searched=searched, interface=interface,
             strategy=strategy_text, reported_hits=reported_hits, other_source=other_source,
-            format=source_format,
+            format=source_format, again=again,
         )  # fmt: skip
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -249,24 +246,6 @@ def _read_strategy(path: Path) -> str:
     for issue in issues:
         click.echo(f"warning: {issue}", err=True)
     return text
-
-
-def _refuse_repeat(
-    data: ReviewData, files: tuple[Path, ...], source: str, searched: str | None
-) -> None:
-    """A file an earlier search of the same source and date already imported."""
-    names = {path.name for path in files}
-    for search in data.searches:
-        if search.database != source or search.date != searched:
-            continue
-        held = {r.source_file for r in data.records if r.search == search.id}
-        if repeated := sorted(names & held):
-            when = f" of {searched}" if searched else " (no date)"
-            raise DataError(
-                f"{', '.join(repeated)} was already imported as search {search.id} "
-                f"({source}{when}): importing it again would count its records twice",
-                hint="pass --again to log it as another search anyway",
-            )
 
 
 def register(group: click.Group) -> None:
