@@ -5,6 +5,7 @@ once the review has accounts."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -88,8 +89,24 @@ def test_with_accounts_only_a_lead_gets_the_forms(review_dir: Path) -> None:
     page = ann.get("/analyses").text
     assert 'data-analysis="tr-rtw"' in page and "RR 1." in page
     assert 'data-testid="plan-form"' not in page and "Look again" not in page
-    refused = ann.post("/analyses/tr-rtw/remove")
-    assert refused.status_code == 409 and "lead" in refused.text
+    # each refusal names what only a lead does, and nothing changes
+    tries = {
+        "plans analyses": ("/analyses", {"comparison": "tr", "outcome": "rtw"}),
+        "adds outcomes to the protocol": ("/analyses/outcome", {"id": "x", "name": "X"}),
+        "adds comparisons to the protocol": (
+            "/analyses/comparison",
+            {"id": "y", "intervention": "A", "comparator": "B"},
+        ),
+        "changes the studies an analysis pools": ("/analyses/tr-rtw/studies", {}),
+        "removes analyses": ("/analyses/tr-rtw/remove", {}),
+    }
+    for doing, (path, form) in tries.items():
+        refused = ann.post(path, data=form)
+        assert refused.status_code == 409, path
+        said = html.unescape(refused.text)
+        assert f"only a lead {doing}; ann is a reviewer (leads: cat)" in said, path
+    with Review.open(review_dir) as review:
+        assert [a.id for a in review.data().analyses] == ["tr-rtw"]
 
 
 def test_a_lead_adds_an_outcome_and_a_comparison_then_plans(review_dir: Path) -> None:

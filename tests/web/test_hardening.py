@@ -106,34 +106,6 @@ def test_a_study_form_changes_only_the_fields_it_sends(review_dir: Path) -> None
         assert review.data().studies[0].note is None
 
 
-def test_a_reviewer_who_is_not_a_lead_is_told_what_only_a_lead_does(review_dir: Path) -> None:
-    _planned(review_dir)
-    with Review.open(review_dir) as review:
-        review.add_analysis("tr", "rtw", by="cat")
-        review.add_account("cat", "secret-cat-1", role="lead")
-        review.add_account("ann", "secret-ann-1")
-    ann = TestClient(create_app(review_dir))
-    ann.post("/signin", data={"name": "ann", "password": "secret-ann-1"})
-    tries = {
-        "plans analyses": ("/analyses", {"comparison": "tr", "outcome": "rtw"}),
-        "adds outcomes to the protocol": ("/analyses/outcome", {"id": "x", "name": "X"}),
-        "adds comparisons to the protocol": (
-            "/analyses/comparison",
-            {"id": "y", "intervention": "A", "comparator": "B"},
-        ),
-        "changes the studies an analysis pools": ("/analyses/tr-rtw/studies", {}),
-        "removes analyses": ("/analyses/tr-rtw/remove", {}),
-    }
-    for doing, (path, form) in tries.items():
-        refused = ann.post(path, data=form)
-        assert refused.status_code == 409, path
-        said = html.unescape(refused.text)
-        assert f"only a lead {doing}; ann is a reviewer (leads: cat)" in said, path
-        assert "settles conflicts" not in said
-    with Review.open(review_dir) as review:
-        assert [a.id for a in review.data().analyses] == ["tr-rtw"]
-
-
 def test_a_hint_names_the_web_page_not_the_cli_command() -> None:
     refused = WorkflowError("the full text is marked not retrieved",
                             hint="add its full text first (sysreview fulltext attach)")  # fmt: skip
