@@ -345,7 +345,7 @@ def test_an_analysis_with_study_data_is_recomputed_drawn_and_funnelled(tmp_path:
     assert traced[0].detail.startswith("pooled estimate, recomputed: MH, random")
     res = grade.pool(data.analyses[0], grade.study_rows(data, data.analyses[0]) or []).result
     assert b.plain(pooled.content).startswith(
-        f"Pooled result (12 mnd): RR {res.back(res.estimate):.2f}"
+        f"Pooled result (12 months): RR {res.back(res.estimate):.2f}"
     )
     assert "12 studies, 2,400 participants" in b.plain(pooled.content)
     kinds = [f.kind for f in doc.figures()]

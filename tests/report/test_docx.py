@@ -287,3 +287,16 @@ def test_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None:
     content = pdf.read_bytes()
     assert content.startswith(b"%PDF")
     assert b"DejaVuSans" in content  # the font carrying æøå and ⨁◯ is embedded
+
+
+def test_a_run_in_another_language_is_marked_for_word_and_the_browser(tmp_path: Path) -> None:
+    from sysreview.report.html import render_html
+
+    content = (Text("Population: ", bold=True), Text("Personer som er sykmeldt", lang="nb"))
+    document = Document("en", "A review", None, (), None, (Paragraph(content),))
+    out, _ = render_docx(document, tmp_path / "report.docx")
+    runs = docx.Document(str(out)).paragraphs[-1].runs
+    marks = [[e.get(qn("w:val")) for e in r._r.iter(qn("w:lang"))] for r in runs]
+    assert marks == [[], ["nb-NO"]]
+    page = render_html(document, tmp_path)
+    assert 'Population: </strong><span lang="nb">Personer som er sykmeldt</span>' in page

@@ -17,7 +17,15 @@ from sysreview import grade, stats
 from sysreview.model import ReviewData
 from sysreview.report import blocks as b
 from sysreview.report import build_report, build_summary, draw_figure
-from sysreview.report._labels import characteristic_label, month_year
+from sysreview.report._labels import (
+    characteristic_label,
+    countries,
+    country,
+    month_year,
+    review_type,
+    search_date,
+    timepoint,
+)
 from sysreview.report.figures.forest import draw_forest, forest_plot
 from sysreview.report.figures.funnel import draw_funnel, funnel_plot
 
@@ -235,3 +243,77 @@ def test_alt_texts_describe_the_figures_in_words(data: ReviewData, lang: str) ->
     prisma = next(f for f in doc.figures() if f.kind == "prisma")
     unknown = "(n = ikke oppgitt)" if lang == "nb" else "(n = not reported)"
     assert unknown in prisma.alt and "?" not in prisma.alt
+
+
+# --- an English report of a Norwegian review -------------------------------------------
+
+
+def test_recorded_values_with_a_fixed_english_form_are_in_english() -> None:
+    assert timepoint("12 mnd", "en") == "12 months"
+    assert timepoint("1 mnd", "en") == "1 month"
+    assert timepoint("4 til 20 uker", "en") == "4 to 20 weeks"
+    assert timepoint("6 uker (42 dager) til 2 år (730 dager)", "en") == (
+        "6 weeks (42 days) to 2 years (730 days)"
+    )
+    assert timepoint("1,5 år", "en") == "1,5 years"
+    # only a unit after a number: words that merely look like one stay as written
+    assert timepoint("time to RTW; år", "en") == "time to RTW; år"
+    assert timepoint("12 mnd", "nb") == "12 mnd"
+    assert country("Norge", "en") == "Norway" and country("Norge", "nb") == "Norge"
+    assert country("Atlantis", "en") == "Atlantis"
+    assert countries("Norge, Danmark", "en") == "Norway, Denmark"
+    assert countries("Sverige og Danmark", "en") == "Sweden, Denmark"
+    assert countries("Danmark, hele landet", "en") == "Danmark, hele landet"  # as written
+    assert review_type("Systematisk oversikt", "en") == "Systematic review"
+    assert review_type("Systematisk oversikt", "nb") == "Systematisk oversikt"
+    assert month_year("mai 2020", "en") == "May 2020"
+    assert month_year("May 2020", "nb") == "mai 2020"
+    assert search_date(None, "mai 2020", "en") == "May 2020"
+    assert search_date("2020-06-11", "juni 2020", "en") == "2020-06-11"  # a full date as given
+    assert search_date(None, "våren 2020", "en") == "våren 2020"
+
+
+def test_the_english_report_puts_recorded_values_in_english(data: ReviewData) -> None:
+    doc = build_report(data, "en", "/unused", draw=False)
+    assert doc.subtitle == "Systematic review"
+    studies = next(t for t in doc.tables() if t.anchor == "studies-table")
+    shown = {b.plain(cell) for row in studies.rows for cell in (row[2], row[6])}
+    assert {"Norway", "Denmark", "Sweden", "Netherlands", "12 months", "24 months"} <= shown
+    assert not shown & {"Norge", "Danmark", "Sverige", "Nederland", "12 mnd"}
+    text = " ".join(paragraphs(doc))
+    assert "searched May 2020" in text and "mai 2020" not in text
+    assert "Pooled result (12 months)" in text and "(12 mnd)" not in text
+    notes = " ".join(n for t in doc.tables() for n in t.notes)
+    assert "Setting: Norway, Denmark" in notes and "Setting: Norge" not in notes
+    nb = build_report(data, "nb", "/unused", draw=False)
+    assert nb.subtitle == "Systematisk oversikt"
+    studies = next(t for t in nb.tables() if t.anchor == "studies-table")
+    assert "Norge" in {b.plain(row[2]) for row in studies.rows}
+
+
+def runs(doc: b.Document) -> list[b.Text]:
+    found: list[b.Text] = []
+    for blk in doc.blocks:
+        if isinstance(blk, b.Paragraph):
+            found += blk.content
+        elif isinstance(blk, b.Bullets):
+            found += [t for item in blk.items for t in item]
+        elif isinstance(blk, b.Table):
+            found += [t for row in blk.rows for cell in row for t in cell]
+    return found
+
+
+def test_text_given_only_in_norwegian_is_marked_and_said_so(data: ReviewData) -> None:
+    doc = build_report(data, "en", "/unused", draw=False)
+    marked = [t.text for t in runs(doc) if t.lang == "nb"]
+    assert any(t.startswith("Personer som er langtidssykmeldt") for t in marked)  # PICO
+    assert "Tverrfaglig rehabilitering" in marked  # an included study's intervention
+    assert any(t.startswith("Ingen forskjell mellom gruppene") for t in marked)  # SoF narrative
+    # what the review gives in English is not marked
+    english = {t.text for t in runs(doc) if t.lang is None}
+    assert data.review.question_en in english
+    assert not any(t.lang for t in runs(build_report(data, "nb", "/unused", draw=False)))
+    assert any(p.startswith("This review was written in Norwegian.") for p in paragraphs(doc))
+    assert not any(
+        "written in" in p for p in paragraphs(build_report(data, "nb", "/x", draw=False))
+    )

@@ -1,5 +1,8 @@
 """Words the report derives from data: row labels of the study-characteristics
-tables, risk-of-bias judgements in the reader's language, and dates in words.
+tables, risk-of-bias judgements in the reader's language, dates in words, and the
+few recorded values with a fixed English form (country names, units of time, the
+review type), so an English report of a Norwegian review does not print "Norge" or
+"12 mnd".  Free text the review gives in one language only is not translated.
 (Summary-of-Findings row labels are grade's: :func:`sysreview.grade.row_label`.)
 """
 
@@ -135,12 +138,144 @@ _MONTHS = {
 
 
 def month_year(date: str, lang: str) -> str:
-    """An ISO date (``2020-05`` or ``2020-05-04``) as month and year in words: "mai
+    """An ISO date (``2020-05`` or ``2020-05-04``), or a month and year in words in
+    either language ("mai 2020"), as month and year in words in ``lang``: "mai
     2020" / "May 2020"; a date in any other form is returned as given."""
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*", date)
-    if match is None or not 1 <= int(match[2]) <= 12:
+    month: int | None = None
+    if match is not None and 1 <= int(match[2]) <= 12:
+        year, month = match[1], int(match[2])
+    else:
+        words = re.fullmatch(r"\s*([^\W\d_]+)\.?\s+(\d{4})\s*", date)
+        if words is not None:
+            name = words[1].lower()
+            for names in _MONTHS.values():
+                lowered = [n.lower() for n in names]
+                if name in lowered:
+                    year, month = words[2], lowered.index(name) + 1
+                    break
+    if month is None:
         return date.strip()
-    return f"{_MONTHS['nb' if lang == 'nb' else 'en'][int(match[2]) - 1]} {match[1]}"
+    return f"{_MONTHS['nb' if lang == 'nb' else 'en'][month - 1]} {year}"
+
+
+def search_date(date: str | None, date_text: str | None, lang: str) -> str | None:
+    """When a search was run, for the search appendix: a full ISO date as given, a
+    month and year in words in ``lang`` (from ``2020-05`` or the source's "mai
+    2020"), else the source's words."""
+    if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.strip()):
+        return date.strip()
+    shown = date or date_text
+    return month_year(shown, lang) if shown else None
+
+
+#: country names as Norwegian reviews print them, in English
+COUNTRIES_EN: dict[str, str] = {
+    "norge": "Norway",
+    "sverige": "Sweden",
+    "danmark": "Denmark",
+    "finland": "Finland",
+    "island": "Iceland",
+    "nederland": "Netherlands",
+    "tyskland": "Germany",
+    "østerrike": "Austria",
+    "sveits": "Switzerland",
+    "frankrike": "France",
+    "belgia": "Belgium",
+    "spania": "Spain",
+    "portugal": "Portugal",
+    "italia": "Italy",
+    "hellas": "Greece",
+    "irland": "Ireland",
+    "storbritannia": "United Kingdom",
+    "england": "England",
+    "skottland": "Scotland",
+    "polen": "Poland",
+    "tsjekkia": "Czech Republic",
+    "estland": "Estonia",
+    "russland": "Russia",
+    "tyrkia": "Turkey",
+    "usa": "USA",
+    "canada": "Canada",
+    "australia": "Australia",
+    "new zealand": "New Zealand",
+    "japan": "Japan",
+    "kina": "China",
+    "sør-korea": "South Korea",
+    "brasil": "Brazil",
+    "israel": "Israel",
+    "iran": "Iran",
+    "india": "India",
+    "sør-afrika": "South Africa",
+}
+
+
+def countries(text: str, lang: str) -> str:
+    """A recorded list of countries ("Danmark, Nederland", "Norge og Danmark") in
+    ``lang``; a text with any part this list does not know is shown as recorded."""
+    if lang != "en":
+        return text
+    parts = [p.strip() for p in re.split(r",|\bog\b", text)]
+    if not all(p.lower() in COUNTRIES_EN for p in parts):
+        return text
+    return ", ".join(COUNTRIES_EN[p.lower()] for p in parts)
+
+
+def country(name: str, lang: str) -> str:
+    """A recorded country in ``lang``: "Norge" -> "Norway" in English; a name this
+    list does not know is shown as recorded."""
+    if lang != "en":
+        return name
+    return COUNTRIES_EN.get(name.strip().lower(), name)
+
+
+#: units of time as Norwegian reviews abbreviate them: (singular, plural) in English
+_UNITS_EN = (
+    (r"mnd\.?|måneder|måneders|måned", ("month", "months")),
+    (r"uker|ukers|uke", ("week", "weeks")),
+    (r"dager|døgn|dag", ("day", "days")),
+    (r"år", ("year", "years")),
+)
+
+
+def timepoint(text: str, lang: str) -> str:
+    """A recorded time point or follow-up in ``lang``: "12 mnd" -> "12 months",
+    "1 mnd" -> "1 month", "4 til 20 uker" -> "4 to 20 weeks" in English.  Only a
+    unit after a number is changed; other words are kept as recorded."""
+    if lang != "en" or not text:
+        return text
+    out = text
+    for pattern, (one, many) in _UNITS_EN:  # only a unit after a number
+
+        def english(m: re.Match[str], one: str = one, many: str = many) -> str:
+            return f"{m[1]}{m[2] or ' '}{one if m[1] == '1' else many}"
+
+        out = re.sub(
+            rf"(?<![\w.,])(\d+(?:[.,]\d+)?)(\s*)(?:{pattern})(?!\w)",
+            english,
+            out,
+            flags=re.IGNORECASE,
+        )
+    return re.sub(r"(?<=[\w)])\s+til\s+(?=\d)", " to ", out)
+
+
+#: the review types Norwegian reviews name on their cover, in English
+REVIEW_TYPES_EN: dict[str, str] = {
+    "systematisk oversikt": "Systematic review",
+    "systematisk kunnskapsoppsummering": "Systematic review",
+    "oversikt over systematiske oversikter": "Overview of systematic reviews",
+    "hurtigoversikt": "Rapid review",
+    "kartleggingsoversikt": "Scoping review",
+    "metodevurdering": "Health technology assessment",
+}
+
+
+def review_type(text: str, lang: str) -> str:
+    """The review type for the cover: "Systematisk oversikt" -> "Systematic review"
+    in English; a type this list does not know is shown as recorded."""
+    if lang != "en":
+        return text
+    return REVIEW_TYPES_EN.get(text.strip().lower(), text)
 
 
 def search_end(data: ReviewData) -> str | None:

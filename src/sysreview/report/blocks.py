@@ -27,13 +27,20 @@ class Trace:
 
 @dataclass(frozen=True)
 class Text:
-    """A run of text, optionally traced, emphasised or a superscript (footnote mark)."""
+    """A run of text, optionally traced, emphasised or a superscript (footnote mark).
+
+    ``lang`` is set on a run in another language than the document's: text the review
+    gives in its own language only, shown as written in an English report.  Renderers
+    mark it (HTML ``lang``, Word's proofing language) so screen readers and spelling
+    checkers treat it right.
+    """
 
     text: str
     trace: Trace | None = None
     bold: bool = False
     italic: bool = False
     superscript: bool = False
+    lang: str | None = None
 
 
 Inline = tuple[Text, ...]

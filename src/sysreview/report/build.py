@@ -12,7 +12,6 @@ study with support, characteristics of included studies).
 
 from __future__ import annotations
 
-import re
 import string
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +25,15 @@ from ..appraisal import amstar2
 from ..errors import DataError
 from ..model import Analysis, Comparison, OutcomeData, PrismaCounts, ReviewData, citation
 from . import blocks as b
-from ._labels import characteristic_label, rob_judgement
+from ._labels import (
+    characteristic_label,
+    countries,
+    country,
+    review_type,
+    rob_judgement,
+    search_date,
+    timepoint,
+)
 from ._words import CERTAINTY_ADJECTIVE, MEASURE_WORDS, METHOD_WORDS, words
 
 ROB_TOOL_NAMES = {
@@ -64,6 +71,15 @@ class _Builder:
     def trace(self, source: str, detail: str, **data: Any) -> b.Trace:
         self.traces += 1
         return b.Trace(f"n{self.traces}", source, detail, data)
+
+    def given(self, text: str | None, english: str | None = None) -> b.Text:
+        """Free text as the review gives it: in an English report its English where
+        the review gives one, else the review's own words, marked with their language
+        (no translation is made up)."""
+        if self.lang == "en" and english:
+            return b.Text(english)
+        source = self.data.review.language
+        return b.Text(text or "", lang=source if text and source != self.lang else None)
 
     def number(self, value: object, source: str, detail: str, **data: Any) -> b.Text:
         return b.Text(_fmt(value, self.lang), trace=self.trace(source, detail, **data))
@@ -126,7 +142,7 @@ def _build(data: ReviewData, lang: str, out: Path, draw: bool) -> _Built:
     _appendices(x)
     r = data.review
     title = (r.title_en or r.title) if lang == "en" else r.title
-    subtitle = r.series or r.review_type
+    subtitle = r.series or (review_type(r.review_type, lang) if r.review_type else None)
     document = b.Document(lang, title, subtitle, r.authors, r.published, tuple(x.blocks))
     return _Built(document, x.drawers)
 
@@ -221,16 +237,20 @@ def _count(x: _Builder, n: int | None, box: str) -> b.Text:
 def _background(x: _Builder) -> None:
     r, p = x.data.review, x.data.protocol
     x.add(b.Heading(1, x.w["background"], "question"))
-    question = (r.question_en or r.question) if x.lang == "en" else r.question
-    if question:
-        x.add(b.Paragraph(b.text(" ".join(question.split()))))
+    question = x.given(r.question, r.question_en)
+    if question.text:
+        x.add(b.Paragraph((replace(question, text=" ".join(question.text.split())),)))
+    if x.lang == "en" and r.language != "en":
+        x.add(b.Paragraph(b.text(_given_note(r.language)), style="note"))
     pico = [
         (x.w["population"], p.population),
         (x.w["intervention"], p.intervention),
         (x.w["comparison"], p.comparator),
         (x.w["outcome"], p.outcome),
     ]
-    items = tuple(b.text(b.Text(f"{k}: ", bold=True), " ".join(v.split())) for k, v in pico if v)
+    items = tuple(
+        b.text(b.Text(f"{k}: ", bold=True), x.given(" ".join(v.split()))) for k, v in pico if v
+    )
     if items:
         x.add(b.Heading(2, x.w["pico"]), b.Bullets(items))
 
@@ -246,8 +266,8 @@ def _methods(x: _Builder) -> None:
         rows = [
             (
                 b.text(w[c.kind]),
-                b.text((c.heading_en or c.heading) if x.lang == "en" else c.heading),
-                b.text(c.text),
+                (x.given(c.heading, c.heading_en),),
+                (x.given(c.text),),
             )
             for c in d.protocol.criteria
         ]
@@ -269,7 +289,7 @@ def _methods(x: _Builder) -> None:
         (
             b.text(s.database),
             b.text(s.interface or ""),
-            b.text(s.date or s.date_text or ""),
+            b.text(search_date(s.date, s.date_text, x.lang) or ""),
             (
                 x.number(s.reported_hits, f"searches.yaml:{s.id}", "hits the database reported")
                 if s.reported_hits is not None
@@ -572,15 +592,15 @@ def _included(x: _Builder) -> None:
         (
             b.text(s.label),
             b.text(s.design or ""),
-            b.text(", ".join(s.countries)),
+            b.text(", ".join(country(c, x.lang) for c in s.countries)),
             (
                 x.number(s.participants, f"studies.yaml:{s.id}", "participants randomised")
                 if s.participants is not None
                 else b.Text(""),
             ),
-            b.text(s.intervention or ""),
-            b.text(s.control or ""),
-            b.text(s.follow_up or ""),
+            (x.given(s.intervention),),
+            (x.given(s.control),),
+            b.text(timepoint(s.follow_up or "", x.lang)),
         )
         for s in included
     ]
@@ -703,8 +723,9 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
         how = "as the review reports it"
     if pooled is not None:
         estimate, lb, ub, k, people = pooled
+        when = timepoint(a.timepoint or "", x.lang)
         parts: list[str | b.Text] = [
-            f"{x.w['pooled']}{f' ({a.timepoint})' if a.timepoint else ''}: {a.measure} ",
+            f"{x.w['pooled']}{f' ({when})' if when else ''}: {a.measure} ",
             x.number(estimate, source, f"pooled estimate, {how}"),
         ]
         if lb is not None and ub is not None:
@@ -746,7 +767,7 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
             ]
         x.add(b.Paragraph(b.text(*parts, ".")))
     if plot is not None:
-        caption = f"{a.measure}, {a.timepoint or ''}".strip(", ")
+        caption = f"{a.measure}, {timepoint(a.timepoint or '', x.lang)}".strip(", ")
         alt = _forest_alt(x, a, c, pooled)
         x.figure("forest", f"forest-{a.id}", caption, alt, partial(draw_forest, plot))
     if report is not None and report.result.k >= 10:
@@ -771,10 +792,7 @@ def _analysis_subject(x: _Builder, a: Analysis, c: Comparison) -> str:
         name = (outcome.name_en or outcome.name) if x.lang == "en" else outcome.name
     intervention, comparator = grade.names(c, x.lang)
     versus = "sammenlignet med" if x.lang == "nb" else "compared with"
-    time = a.timepoint or ""
-    if x.lang == "en":  # the time point as recorded, its units in English
-        time = re.sub(r"\b(mnd|måneder|måned)\b", "months", time)
-        time = re.sub(r"\b(uker|uke)\b", "weeks", time)
+    time = timepoint(a.timepoint or "", x.lang)
     when = f" ({time})" if time else ""
     return f"{name.lower()}{when}, {intervention.lower()} {versus} {comparator.lower()}"
 
@@ -989,7 +1007,7 @@ def _sof_table(x: _Builder, t: grade.BuiltTable) -> None:
         elif row.continuous:
             effect = (b.Text(row.continuous, trace=x.trace(source, detail)),)
         else:
-            effect = b.text(row.recorded.narrative or "")
+            effect = (x.given(row.recorded.narrative),)
         relative = (b.Text(row.relative, trace=x.trace(source, detail)),) if row.relative else ()
         marks = tuple(b.Text(f" {n}", superscript=True) for n in row.footnotes)
         certainty = (
@@ -1009,7 +1027,10 @@ def _sof_table(x: _Builder, t: grade.BuiltTable) -> None:
         )
     context = tuple(
         f"{k}: {v}"
-        for k, v in ((w["population"], rec.population), (w["setting"], rec.setting))
+        for k, v in (
+            (w["population"], rec.population),
+            (w["setting"], countries(rec.setting, x.lang) if rec.setting else None),
+        )
         if v
     )
     notes = context + tuple(f"{n}. {text}" for n, text in t.footnotes.items())
@@ -1173,13 +1194,38 @@ def _rating_words(rating: amstar2.Rating | None, lang: str) -> str:
     return f"{name} ({'kritisk svakhet' if lang == 'nb' else 'critical flaw'}: {flaws})"
 
 
+#: the review's language in the English note on text given in it only
+_LANGUAGE_NAMES = {
+    "nb": "Norwegian",
+    "nn": "Norwegian (nynorsk)",
+    "no": "Norwegian",
+    "sv": "Swedish",
+    "da": "Danish",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "nl": "Dutch",
+}
+
+
+def _given_note(language: str) -> str:
+    """The English report's note that text the review gives in its own language only
+    is shown as written."""
+    name = _LANGUAGE_NAMES.get(language, f"its own language ({language})")
+    return (
+        f"This review was written in {name}. Text it gives only in {name} (eligibility "
+        "criteria, descriptions of studies, narrative results, table titles and footnotes) "
+        "is shown here as written, not translated."
+    )
+
+
 def _conclusion(x: _Builder) -> None:
     r = x.data.review
-    text = (r.conclusion_en or r.conclusion) if x.lang == "en" else r.conclusion
-    if text:
+    text = x.given(r.conclusion, r.conclusion_en)
+    if text.text:
         x.add(
             b.Heading(1, x.w["conclusion"], "conclusion"),
-            b.Paragraph(b.text(" ".join(text.split()))),
+            b.Paragraph((replace(text, text=" ".join(text.text.split())),)),
         )
 
 
@@ -1191,16 +1237,15 @@ def _appendices(x: _Builder) -> None:
     x.add(b.PageBreak(), b.Heading(1, w["appendices"], "appendices"))
     x.add(b.Heading(2, w["strategies"], "strategies"))
     for s in d.searches:
-        when = w["searched"].format(date=s.date or s.date_text or "?")
+        when = w["searched"].format(date=search_date(s.date, s.date_text, x.lang) or "?")
         hits = f", {s.reported_hits} {w['hits'].lower()}" if s.reported_hits is not None else ""
         x.add(b.Heading(3, f"{s.database}{' (' + s.interface + ')' if s.interface else ''}"))
         x.add(b.Paragraph(b.text(f"{when}{hits}"), style="note"))
         if s.strategy:
             x.add(b.Paragraph(b.text(s.strategy), style="pre"))
     x.add(b.Heading(2, w["excluded"], "excluded"))
-    rows = [
-        (b.text(e.citation), b.text((e.reason_en or e.reason) if x.lang == "en" else e.reason))
-        for e in d.exclusions
+    rows: list[tuple[b.Inline, ...]] = [
+        (b.text(e.citation), (x.given(e.reason, e.reason_en),)) for e in d.exclusions
     ]
     # and the full texts the team excluded here, with the reason their decisions give
     listed = {e.citation for e in d.exclusions}

@@ -171,6 +171,10 @@ class _Writer:
                 run.italic = True
             if t.superscript:
                 run.font.superscript = True
+            if t.lang:  # the run's proofing language (Word's w:lang)
+                mark = OxmlElement("w:lang")
+                mark.set(qn("w:val"), LANGUAGES[t.lang][0] if t.lang in LANGUAGES else t.lang)
+                run._r.get_or_add_rPr().append(mark)
             if size is not None:
                 run.font.size = size
             if t.trace is not None:

@@ -69,6 +69,8 @@ def _inline(content: b.Inline) -> str:
             s = f"<em>{s}</em>"
         if t.superscript:
             s = f"<sup>{s}</sup>"
+        if t.lang:
+            s = f'<span lang="{_e(t.lang)}">{s}</span>'
         if t.trace is not None:
             tip = f"{t.trace.source}: {t.trace.detail}"
             s = f'<span class="n" id="{t.trace.id}" title="{_e(tip)}">{s}</span>'

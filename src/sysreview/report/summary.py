@@ -12,7 +12,7 @@ from collections import Counter
 from .. import grade, prisma
 from ..model import ReviewData
 from . import blocks as b
-from ._labels import month_year, search_end
+from ._labels import country, month_year, search_end
 from ._words import CERTAINTY_ADJECTIVE, words
 
 
@@ -130,7 +130,7 @@ def _based_on(data: ReviewData, lang: str) -> str:
     people = sum(s.participants or 0 for s in included)
     end = search_end(data)
     when = month_year(end, lang) if end else None
-    countries = Counter(c for s in included for c in s.countries)
+    countries = Counter(country(c, lang) for s in included for c in s.countries)
     where = ", ".join(f"{c} ({n})" for c, n in countries.most_common())
     n = counts.studies_included if counts.studies_included is not None else len(included)
     if lang == "nb":
