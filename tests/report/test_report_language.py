@@ -24,7 +24,6 @@ from sysreview.report._labels import (
     month_year,
     review_type,
     search_date,
-    timepoint,
 )
 from sysreview.report.figures.forest import draw_forest, forest_plot
 from sysreview.report.figures.funnel import draw_funnel, funnel_plot
@@ -249,16 +248,16 @@ def test_alt_texts_describe_the_figures_in_words(data: ReviewData, lang: str) ->
 
 
 def test_recorded_values_with_a_fixed_english_form_are_in_english() -> None:
-    assert timepoint("12 mnd", "en") == "12 months"
-    assert timepoint("1 mnd", "en") == "1 month"
-    assert timepoint("4 til 20 uker", "en") == "4 to 20 weeks"
-    assert timepoint("6 uker (42 dager) til 2 år (730 dager)", "en") == (
+    assert grade.timepoint("12 mnd", "en") == "12 months"
+    assert grade.timepoint("1 mnd", "en") == "1 month"
+    assert grade.timepoint("4 til 20 uker", "en") == "4 to 20 weeks"
+    assert grade.timepoint("6 uker (42 dager) til 2 år (730 dager)", "en") == (
         "6 weeks (42 days) to 2 years (730 days)"
     )
-    assert timepoint("1,5 år", "en") == "1,5 years"
+    assert grade.timepoint("1,5 år", "en") == "1,5 years"
     # only a unit after a number: words that merely look like one stay as written
-    assert timepoint("time to RTW; år", "en") == "time to RTW; år"
-    assert timepoint("12 mnd", "nb") == "12 mnd"
+    assert grade.timepoint("time to RTW; år", "en") == "time to RTW; år"
+    assert grade.timepoint("12 mnd", "nb") == "12 mnd"
     assert country("Norge", "en") == "Norway" and country("Norge", "nb") == "Norge"
     assert country("Atlantis", "en") == "Atlantis"
     assert countries("Norge, Danmark", "en") == "Norway, Denmark"
@@ -317,3 +316,29 @@ def test_text_given_only_in_norwegian_is_marked_and_said_so(data: ReviewData) ->
     assert not any(
         "written in" in p for p in paragraphs(build_report(data, "nb", "/x", draw=False))
     )
+
+
+def test_summary_of_findings_titles_are_made_in_english_from_english_names(
+    data: ReviewData,
+) -> None:
+    en = build_report(data, "en", "/unused", draw=False)
+    sof = {t.anchor: t.caption for t in en.tables() if t.anchor and t.anchor.startswith("tabell")}
+    assert len(sof) == 12
+    assert sof["tabell-4"] == (
+        "Summary of findings: Multidisciplinary rehabilitation compared with usual care "
+        "for return to work"
+    )
+    assert all(c.startswith("Summary of findings: ") for c in sof.values()), sof
+    summary = build_summary(data, "en")
+    assert all(t.caption.startswith("Summary of findings: ") for t in summary.tables())
+    # the Norwegian report, and a review written in English, keep the titles as recorded
+    recorded = {t.id: t.title for t in data.sof_tables}
+    nb = build_report(data, "nb", "/unused", draw=False)
+    assert {t.anchor: t.caption for t in nb.tables() if t.anchor in recorded} == {
+        k: v for k, v in recorded.items() if k in sof
+    }
+    english = replace(data, review=replace(data.review, language="en"))
+    same = build_report(english, "en", "/unused", draw=False)
+    assert {t.anchor: t.caption for t in same.tables() if t.anchor in sof} == {
+        k: recorded[k] for k in sof
+    }

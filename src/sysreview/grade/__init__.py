@@ -74,7 +74,9 @@ if TYPE_CHECKING:
         favour_sides,
         is_benefit,
         judgements,
+        lower_first,
         names,
+        timepoint,
     )
     from ._start import start
     from ._statements import (
@@ -153,6 +155,8 @@ _WHERE = {
     "levels_for": "_certainty",
     "log_suggestions": "_judge",
     "names": "_sof",
+    "lower_first": "_sof",
+    "timepoint": "_sof",
     "ois_continuous": "_ois",
     "ois_dichotomous": "_ois",
     "rate": "_certainty",
@@ -214,6 +218,7 @@ __all__ = [
     "latest_suggestions",
     "levels_for",
     "log_suggestions",
+    "lower_first",
     "names",
     "ois_continuous",
     "ois_dichotomous",
@@ -228,6 +233,7 @@ __all__ = [
     "statement",
     "study_rows",
     "suggest",
+    "timepoint",
     "to_text",
     "vote_count",
 ]

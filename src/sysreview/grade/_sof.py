@@ -428,11 +428,34 @@ def outcome_name(outcome: Outcome, lang: str) -> str:
     return (outcome.name_en or outcome.name) if lang == "en" else outcome.name
 
 
-_TIME_EN = (
-    (re.compile(r"\b(mnd|måneder|måned)\b"), "months"),
-    (re.compile(r"\buker\b|\buke\b"), "weeks"),
-    (re.compile(r"\bår\b"), "years"),
+#: units of time as Norwegian reviews abbreviate them: (singular, plural) in English
+_UNITS_EN = (
+    (r"mnd\.?|måneder|måneders|måned", ("month", "months")),
+    (r"uker|ukers|uke", ("week", "weeks")),
+    (r"dager|døgn|dag", ("day", "days")),
+    (r"år", ("year", "years")),
 )
+
+
+def timepoint(text: str, lang: str) -> str:
+    """A recorded time point or follow-up in ``lang``: "12 mnd" -> "12 months",
+    "1 mnd" -> "1 month", "4 til 20 uker" -> "4 to 20 weeks" in English.  Only a
+    unit after a number is changed; other words are kept as recorded."""
+    if lang != "en" or not text:
+        return text
+    out = text
+    for pattern, (one, many) in _UNITS_EN:  # only a unit after a number
+
+        def english(m: re.Match[str], one: str = one, many: str = many) -> str:
+            return f"{m[1]}{m[2] or ' '}{one if m[1] == '1' else many}"
+
+        out = re.sub(
+            rf"(?<![\w.,])(\d+(?:[.,]\d+)?)(\s*)(?:{pattern})(?!\w)",
+            english,
+            out,
+            flags=re.IGNORECASE,
+        )
+    return re.sub(r"(?<=[\w)])\s+til\s+(?=\d)", " to ", out)
 
 
 #: words that join an outcome's name to its time point, and units of time
@@ -497,10 +520,7 @@ def row_label(row: SofRow, outcome: Outcome | None, lang: str) -> str:
         return row.label
     if not row.timepoint:
         return outcome.name_en
-    time = row.timepoint
-    for pattern, word in _TIME_EN:
-        time = pattern.sub(word, time)
-    return f"{outcome.name_en} at {time}"
+    return f"{outcome.name_en} at {timepoint(row.timepoint, 'en')}"
 
 
 def lower_first(text: str) -> str:

@@ -1,15 +1,16 @@
 """Words the report derives from data: row labels of the study-characteristics
 tables, risk-of-bias judgements in the reader's language, dates in words, and the
-few recorded values with a fixed English form (country names, units of time, the
-review type), so an English report of a Norwegian review does not print "Norge" or
-"12 mnd".  Free text the review gives in one language only is not translated.
-(Summary-of-Findings row labels are grade's: :func:`sysreview.grade.row_label`.)
+few recorded values with a fixed English form (country names, the review type), so an
+English report of a Norwegian review does not print "Norge".  Units of time ("12
+mnd") are grade's :func:`sysreview.grade.timepoint`, which its row labels use too.
+Free text the review gives in one language only is not translated.
 """
 
 from __future__ import annotations
 
 import re
 
+from .. import grade
 from ..model import ReviewData
 
 #: human labels of the characteristics cells a study description commonly has
@@ -221,42 +222,39 @@ def countries(text: str, lang: str) -> str:
     return ", ".join(COUNTRIES_EN[p.lower()] for p in parts)
 
 
+def sof_title(data: ReviewData, table: grade.BuiltTable, lang: str) -> str:
+    """A Summary-of-Findings table's title: as recorded, except in an English report
+    of a review written in another language, where it is made as GRADEpro makes one
+    from the comparison's and the outcomes' English names ("Summary of findings:
+    multidisciplinary rehabilitation compared with usual care for return to work")."""
+    recorded = table.recorded.title
+    if lang != "en" or data.review.language == "en" or table.comparison is None:
+        return recorded
+    intervention, comparator = grade.names(table.comparison, "en")
+    if intervention == table.comparison.intervention:  # no English names recorded
+        return recorded
+    names = {o.id: o.name_en for o in data.protocol.outcomes}
+    outcomes: list[str] = []
+    for row in table.rows:
+        name = names.get(row.recorded.outcome)
+        if not name:
+            return recorded
+        if name not in outcomes:
+            outcomes.append(name)
+    title = f"Summary of findings: {intervention} compared with {grade.lower_first(comparator)}"
+    if outcomes:
+        said = [grade.lower_first(o) for o in outcomes]
+        joined = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+        title += f" for {joined}"
+    return title
+
+
 def country(name: str, lang: str) -> str:
     """A recorded country in ``lang``: "Norge" -> "Norway" in English; a name this
     list does not know is shown as recorded."""
     if lang != "en":
         return name
     return COUNTRIES_EN.get(name.strip().lower(), name)
-
-
-#: units of time as Norwegian reviews abbreviate them: (singular, plural) in English
-_UNITS_EN = (
-    (r"mnd\.?|måneder|måneders|måned", ("month", "months")),
-    (r"uker|ukers|uke", ("week", "weeks")),
-    (r"dager|døgn|dag", ("day", "days")),
-    (r"år", ("year", "years")),
-)
-
-
-def timepoint(text: str, lang: str) -> str:
-    """A recorded time point or follow-up in ``lang``: "12 mnd" -> "12 months",
-    "1 mnd" -> "1 month", "4 til 20 uker" -> "4 to 20 weeks" in English.  Only a
-    unit after a number is changed; other words are kept as recorded."""
-    if lang != "en" or not text:
-        return text
-    out = text
-    for pattern, (one, many) in _UNITS_EN:  # only a unit after a number
-
-        def english(m: re.Match[str], one: str = one, many: str = many) -> str:
-            return f"{m[1]}{m[2] or ' '}{one if m[1] == '1' else many}"
-
-        out = re.sub(
-            rf"(?<![\w.,])(\d+(?:[.,]\d+)?)(\s*)(?:{pattern})(?!\w)",
-            english,
-            out,
-            flags=re.IGNORECASE,
-        )
-    return re.sub(r"(?<=[\w)])\s+til\s+(?=\d)", " to ", out)
 
 
 #: the review types Norwegian reviews name on their cover, in English

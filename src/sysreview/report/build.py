@@ -32,7 +32,7 @@ from ._labels import (
     review_type,
     rob_judgement,
     search_date,
-    timepoint,
+    sof_title,
 )
 from ._words import CERTAINTY_ADJECTIVE, MEASURE_WORDS, METHOD_WORDS, words
 
@@ -600,7 +600,7 @@ def _included(x: _Builder) -> None:
             ),
             (x.given(s.intervention),),
             (x.given(s.control),),
-            b.text(timepoint(s.follow_up or "", x.lang)),
+            b.text(grade.timepoint(s.follow_up or "", x.lang)),
         )
         for s in included
     ]
@@ -723,7 +723,7 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
         how = "as the review reports it"
     if pooled is not None:
         estimate, lb, ub, k, people = pooled
-        when = timepoint(a.timepoint or "", x.lang)
+        when = grade.timepoint(a.timepoint or "", x.lang)
         parts: list[str | b.Text] = [
             f"{x.w['pooled']}{f' ({when})' if when else ''}: {a.measure} ",
             x.number(estimate, source, f"pooled estimate, {how}"),
@@ -767,7 +767,7 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
             ]
         x.add(b.Paragraph(b.text(*parts, ".")))
     if plot is not None:
-        caption = f"{a.measure}, {timepoint(a.timepoint or '', x.lang)}".strip(", ")
+        caption = f"{a.measure}, {grade.timepoint(a.timepoint or '', x.lang)}".strip(", ")
         alt = _forest_alt(x, a, c, pooled)
         x.figure("forest", f"forest-{a.id}", caption, alt, partial(draw_forest, plot))
     if report is not None and report.result.k >= 10:
@@ -792,7 +792,7 @@ def _analysis_subject(x: _Builder, a: Analysis, c: Comparison) -> str:
         name = (outcome.name_en or outcome.name) if x.lang == "en" else outcome.name
     intervention, comparator = grade.names(c, x.lang)
     versus = "sammenlignet med" if x.lang == "nb" else "compared with"
-    time = timepoint(a.timepoint or "", x.lang)
+    time = grade.timepoint(a.timepoint or "", x.lang)
     when = f" ({time})" if time else ""
     return f"{name.lower()}{when}, {intervention.lower()} {versus} {comparator.lower()}"
 
@@ -1035,7 +1035,7 @@ def _sof_table(x: _Builder, t: grade.BuiltTable) -> None:
     )
     notes = context + tuple(f"{n}. {text}" for n, text in t.footnotes.items())
     x.table(
-        rec.title,
+        sof_title(x.data, t, x.lang),
         header,
         rows,
         notes=notes,
@@ -1214,8 +1214,8 @@ def _given_note(language: str) -> str:
     name = _LANGUAGE_NAMES.get(language, f"its own language ({language})")
     return (
         f"This review was written in {name}. Text it gives only in {name} (eligibility "
-        "criteria, descriptions of studies, narrative results, table titles and footnotes) "
-        "is shown here as written, not translated."
+        "criteria, descriptions of studies and populations, narrative results and "
+        "footnotes) is shown here as written, not translated."
     )
 
 

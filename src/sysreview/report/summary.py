@@ -12,7 +12,7 @@ from collections import Counter
 from .. import grade, prisma
 from ..model import ReviewData
 from . import blocks as b
-from ._labels import country, month_year, search_end
+from ._labels import country, month_year, search_end, sof_title
 from ._words import CERTAINTY_ADJECTIVE, words
 
 
@@ -78,7 +78,7 @@ def build_summary(data: ReviewData, lang: str) -> b.Document:
         header = (w["what_happens"], comparator, intervention, w["certainty"])
         blocks.append(
             b.Table(
-                table.recorded.title,
+                sof_title(data, table, lang),
                 header,
                 tuple(rows),
                 notes=("* " + w["pls_ci"],),
