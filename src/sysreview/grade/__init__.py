@@ -76,6 +76,7 @@ if TYPE_CHECKING:
         judgements,
         lower_first,
         names,
+        prose_statements,
         timepoint,
     )
     from ._start import start
@@ -156,6 +157,7 @@ _WHERE = {
     "log_suggestions": "_judge",
     "names": "_sof",
     "lower_first": "_sof",
+    "prose_statements": "_sof",
     "timepoint": "_sof",
     "ois_continuous": "_ois",
     "ois_dichotomous": "_ois",
@@ -226,6 +228,7 @@ __all__ = [
     "pool",
     "poolable_studies",
     "pooled_rows",
+    "prose_statements",
     "rate",
     "set_judgement",
     "start",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -399,9 +400,16 @@ def _statement(
     row: SofRow,
     lang: str,
 ) -> str | None:
-    if size is None or comparison is None or e.estimate is None:
+    if comparison is None:
         return None
-    change = "increase" if e.estimate > e.null else "decrease"
+    if certainty == "very_low":
+        # GRADE guidance 26: at very low certainty the statement does not depend on the
+        # size or direction of the effect, so a narrative row gets it too
+        size, change = size or "trivial", None
+    elif size is None or e.estimate is None:
+        return None
+    else:
+        change = "increase" if e.estimate > e.null else "decrease"
     intervention, comparator = names(comparison, lang)
     return statement(
         certainty,
@@ -409,6 +417,72 @@ def _statement(
         change,
         intervention=lower_first(intervention),
         outcome=lower_first(row_label(row, e.outcome, lang)),
+        comparator=lower_first(comparator),
+        lang=lang,
+    )
+
+
+def prose_statements(
+    tables: Sequence[BuiltTable], *, critical_only: bool = False
+) -> list[tuple[str, tuple[tuple[BuiltTable, BuiltRow], ...]]]:
+    """The statements for prose (key messages, summaries), each with the (table, row)
+    pairs it speaks for, in the tables' order: one per row, except that the rows at
+    very low certainty of one comparison (however many tables it has) are joined into
+    one sentence naming their outcomes ("The evidence is very uncertain about the
+    effect of X on return to work at 12 months and pain compared with Y"), placed
+    where the first of them is.  GRADE guidance 26's very-low wording does not depend
+    on the effect, so one sentence says it all; a list of forty would bury the rest.
+    An outcome is named alone only where all its rows are at very low certainty;
+    otherwise its very-low rows are named with their time points."""
+    groups: dict[str, list[tuple[BuiltTable, BuiltRow]]] = {}
+    for table in tables:
+        key = table.comparison.id if table.comparison is not None else f"table {table.recorded.id}"
+        for row in table.rows:
+            if row.statement is None or row.evidence is None:
+                continue
+            if critical_only and row.evidence.outcome.importance != "critical":
+                continue
+            groups.setdefault(key, []).append((table, row))
+    out: list[tuple[str, tuple[tuple[BuiltTable, BuiltRow], ...]]] = []
+    for pairs in groups.values():
+        uncertain = [(t, r) for t, r in pairs if r.certainty == "very_low"]
+        for table, row in pairs:
+            if row.certainty != "very_low":
+                out.append((row.statement or "", ((table, row),)))
+            elif (table, row) == uncertain[0]:
+                out.append((_joined_statement(pairs, uncertain), tuple(uncertain)))
+    return out
+
+
+def _joined_statement(
+    pairs: list[tuple[BuiltTable, BuiltRow]], uncertain: list[tuple[BuiltTable, BuiltRow]]
+) -> str:
+    table, first = uncertain[0]
+    if len(uncertain) == 1 or table.comparison is None:
+        return first.statement or ""
+    lang = table.lang
+    rows_of: dict[str, list[BuiltRow]] = {}
+    for _, row in pairs:
+        assert row.evidence is not None
+        rows_of.setdefault(row.evidence.outcome.id, []).append(row)
+    named: list[str] = []
+    for _, row in uncertain:
+        assert row.evidence is not None
+        mine = rows_of[row.evidence.outcome.id]
+        whole = len(mine) > 1 and all(r.certainty == "very_low" for r in mine)
+        name = outcome_name(row.evidence.outcome, lang) if whole else row.label
+        name = lower_first(name)
+        if name not in named:
+            named.append(name)
+    last = " og " if lang == "nb" else " and "
+    joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + last + named[-1]
+    intervention, comparator = names(table.comparison, lang)
+    return statement(
+        "very_low",
+        "trivial",
+        None,
+        intervention=lower_first(intervention),
+        outcome=joined,
         comparator=lower_first(comparator),
         lang=lang,
     )

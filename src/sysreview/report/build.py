@@ -173,25 +173,24 @@ def _computed_note(lang: str) -> str:
 
 def _statements(x: _Builder, sof: list[grade.BuiltTable], *, critical_only: bool) -> list[b.Inline]:
     out: list[b.Inline] = []
-    for table in sof:
-        for row in table.rows:
-            if row.statement is None or row.evidence is None:
-                continue
-            if critical_only and row.evidence.outcome.importance != "critical":
-                continue
-            adjective = CERTAINTY_ADJECTIVE[x.lang][row.certainty]
-            trace = x.trace(
-                f"sof.yaml:{table.recorded.id}/{row.recorded.id}",
-                f"GRADE {row.certainty}, effect size {row.size} ({row.evidence.source})",
-                certainty=row.certainty,
-                size=row.size,
+    for sentence, pairs in grade.prose_statements(sof, critical_only=critical_only):
+        row = pairs[0][1]
+        assert row.evidence is not None  # prose_statements keeps rows with evidence
+        adjective = CERTAINTY_ADJECTIVE[x.lang][row.certainty]
+        trace = x.trace(
+            "sof.yaml:" + " + ".join(f"{t.recorded.id}/{r.recorded.id}" for t, r in pairs),
+            f"GRADE {row.certainty}, effect size {row.size} ({row.evidence.source})"
+            if len(pairs) == 1
+            else f"GRADE {row.certainty} in {len(pairs)} rows (one statement for all)",
+            certainty=row.certainty,
+            size=row.size,
+        )
+        out.append(
+            (
+                b.Text(sentence, trace=trace),
+                b.Text(" " + x.w["we_have"].format(c=adjective)),
             )
-            out.append(
-                (
-                    b.Text(row.statement, trace=trace),
-                    b.Text(" " + x.w["we_have"].format(c=adjective)),
-                )
-            )
+        )
     return out
 
 

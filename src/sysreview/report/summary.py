@@ -100,28 +100,26 @@ def _findings(tables: list[grade.BuiltTable], lang: str) -> list[b.Block]:
     whole sentences do not need to complete, then one bullet per outcome."""
     w = words(lang)
     groups: dict[str, tuple[str, list[b.Inline]]] = {}
-    for table in tables:
-        if table.comparison is None:
+    for table in tables:  # one lead-in per comparison, in the tables' order
+        if table.comparison is None or table.comparison.id in groups:
             continue
         intervention, comparator = grade.names(table.comparison, lang)
         versus = "sammenlignet med" if lang == "nb" else "compared with"
-        lead = f"{intervention[:1].upper()}{intervention[1:]} {versus} {_lower_first(comparator)}"
-        _, items = groups.setdefault(table.comparison.id, (lead, []))
-        for row in table.rows:
-            if row.statement is None:
-                continue
-            adjective = CERTAINTY_ADJECTIVE[lang][row.certainty]
-            items.append(b.text(row.statement, " " + w["we_have"].format(c=adjective)))
+        lead = f"{intervention[:1].upper()}{intervention[1:]} {versus} "
+        groups[table.comparison.id] = (lead + grade.lower_first(comparator), [])
+    for sentence, pairs in grade.prose_statements(tables):
+        table, row = pairs[0]
+        if table.comparison is None:
+            continue
+        adjective = CERTAINTY_ADJECTIVE[lang][row.certainty]
+        groups[table.comparison.id][1].append(
+            b.text(sentence, " " + w["we_have"].format(c=adjective))
+        )
     blocks: list[b.Block] = []
     for lead, items in groups.values():
         if items:
             blocks += [b.Paragraph(b.text(b.Text(lead, bold=True))), b.Bullets(tuple(items))]
     return blocks
-
-
-def _lower_first(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    return text if len(first) > 1 and first[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _based_on(data: ReviewData, lang: str) -> str:
