@@ -128,7 +128,7 @@ def test_generic_pooling_reaches_grade_the_list_and_the_report(
     )
     low, high = math.exp(expected["ci_lb"]), math.exp(expected["ci_ub"])
     assert sentence == (
-        f"Pooled result: OR {expected['estimate_exp']:.2f} (95 % CI {low:.2f} – {high:.2f}), "
+        f"Pooled result: OR {expected['estimate_exp']:.2f} (95% CI {low:.2f} – {high:.2f}), "
         "37 studies."
     )
     assert any(f.kind == "forest" for f in doc.figures())

@@ -439,7 +439,7 @@ def test_describe_the_handbook_example() -> None:
     v = three_of_four()
     assert counts(v) == (4, 3, 1, 0, 0)
     assert v.describe("en") == (
-        "3 of 4 studies favoured the intervention (75 %, 95 % CI 30 % to 95 %); sign test P = 0.63"
+        "3 of 4 studies favoured the intervention (75%, 95% CI 30% to 95%); sign test P = 0.63"
     )
     assert v.describe("nb") == (
         "3 av 4 studier var i favør av tiltaket (75 %, 95 % KI 30 % til 95 %); "
@@ -452,7 +452,7 @@ def test_describe_the_handbook_example() -> None:
 def test_describe_tabell17() -> None:
     rtw, symptom, _, cost, self_efficacy = vote_count(tabell17())
     assert rtw.describe("en") == (
-        "6 of 7 studies favoured the intervention (86 %, 95 % CI 49 % to 97 %); "
+        "6 of 7 studies favoured the intervention (86%, 95% CI 49% to 97%); "
         "sign test P = 0.13; 12 studies with no difference and 1 with mixed effects not counted"
     )
     assert rtw.describe("nb") == (
@@ -460,7 +460,7 @@ def test_describe_tabell17() -> None:
         "fortegnstest P = 0,13; 12 studier uten forskjell og 1 med blandede resultater "
         "er ikke talt med"
     )
-    assert symptom.describe("en").startswith("2 of 2 studies favoured the intervention (100 %")
+    assert symptom.describe("en").startswith("2 of 2 studies favoured the intervention (100%")
     assert cost.describe("nb").endswith("; 1 studie uten forskjell er ikke talt med")
     assert self_efficacy.describe("en") == (
         "No study showed a direction of effect (1 study with no difference)"
@@ -473,8 +473,7 @@ def test_describe_tabell17() -> None:
 def test_describe_other_levels_and_small_p() -> None:
     [v] = vote_count([row(f"s{i}", D="+") for i in range(10)], level=0.9)
     assert v.describe("en") == (
-        "10 of 10 studies favoured the intervention (100 %, 90 % CI 79 % to 100 %); "
-        "sign test P = 0.002"
+        "10 of 10 studies favoured the intervention (100%, 90% CI 79% to 100%); sign test P = 0.002"
     )
     assert v.describe("nb").endswith("(100 %, 90 % KI 79 % til 100 %); fortegnstest P = 0,002")
     [many] = vote_count([row(f"s{i}", D="+") for i in range(12)])
@@ -482,7 +481,7 @@ def test_describe_other_levels_and_small_p() -> None:
     assert many.describe("nb").endswith("fortegnstest P < 0,001")
     [one] = vote_count([row("s", D="-"), row("t", D="+; -")])
     assert one.describe("en") == (
-        "0 of 1 study favoured the intervention (0 %, 95 % CI 0 % to 79 %); "
+        "0 of 1 study favoured the intervention (0%, 95% CI 0% to 79%); "
         "sign test P = 1.00; 1 study with mixed effects not counted"
     )
     assert one.describe("nb").endswith(

@@ -342,3 +342,45 @@ def test_summary_of_findings_titles_are_made_in_english_from_english_names(
     assert {t.anchor: t.caption for t in same.tables() if t.anchor in sof} == {
         k: recorded[k] for k in sof
     }
+
+
+def test_sof_tables_explain_their_marks_and_abbreviations(data: ReviewData) -> None:
+    en = {t.anchor: t for t in build_report(data, "en", "/unused", draw=False).tables()}
+    nb = {t.anchor: t for t in build_report(data, "nb", "/unused", draw=False).tables()}
+    # the stress-reduction table marks an instrument with †; its line is now printed
+    assert any("†" in b.plain(c) for row in en["tabell-13"].rows for c in row)
+    assert "† Symptom Check List 92" in en["tabell-13"].notes
+    assert "CI: confidence interval; OR: odds ratio; RCT: randomised controlled trial; " in (
+        " ".join(en["tabell-13"].notes)
+    )
+    assert not any("Konfidensintervall" in n for t in en.values() for n in t.notes)
+    # GRADEpro's note on the assumed risk, where the table has absolute effects
+    assert en["tabell-4"].notes[-2].startswith("* The risk in the intervention group")
+    assert en["tabell-4"].notes[-1] == (
+        "CI: confidence interval; RCT: randomised controlled trial; RR: risk ratio"
+    )
+    # the Norwegian report prints the explanation as recorded
+    assert nb["tabell-13"].notes[-2:] == (
+        "KI: Konfidensintervall; RCT: Randomisert kontrollert studie; RTW: retur til arbeid, "
+        "OR: Odds ratio",
+        "† Symptom Check List 92",
+    )
+
+
+def test_sof_rows_without_an_effect_show_the_reviews_own_cells(data: ReviewData) -> None:
+    doc = build_report(data, "en", "/unused", draw=False)
+    cells = {
+        b.plain(row[0]): (b.plain(row[1]), b.plain(row[2]))
+        for t in doc.tables()
+        if t.anchor == "tabell-16"
+        for row in t.rows
+    }
+    control, intervention = cells["Return to work at 3 months: full RTW"]
+    assert control == "39 av 100 personer"
+    assert intervention.startswith("37 av 100 personer; ")
+
+
+def test_a_search_without_a_date_says_so(data: ReviewData) -> None:
+    for lang, words in (("en", "search date not reported"), ("nb", "søkedato ikke oppgitt")):
+        text = paragraphs(build_report(data, lang, "/unused", draw=False))
+        assert words in text and "searched ?" not in text and "søkt ?" not in text

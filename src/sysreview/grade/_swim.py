@@ -131,7 +131,7 @@ class VoteCount:
         ci = ""
         if self.ci_lb is not None and self.ci_ub is not None:
             lo, hi = _percent(self.ci_lb), _percent(self.ci_ub)
-            ci = f", {lvl} % KI {lo} % til {hi} %" if nb else f", {lvl} % CI {lo} % to {hi} %"
+            ci = f", {lvl} % KI {lo} % til {hi} %" if nb else f", {lvl}% CI {lo}% to {hi}%"
         p = _p_value(self.p_sign, nb) if self.p_sign is not None else "–"
         if nb:
             noun = "studie" if directed == 1 else "studier"
@@ -142,7 +142,7 @@ class VoteCount:
             return f"{text}; {ties} er ikke talt med" if ties else text
         noun = "study" if directed == 1 else "studies"
         text = (
-            f"{self.benefit} of {directed} {noun} favoured the intervention ({pct} %{ci}); "
+            f"{self.benefit} of {directed} {noun} favoured the intervention ({pct}%{ci}); "
             f"sign test {p}"
         )
         return f"{text}; {ties} not counted" if ties else text

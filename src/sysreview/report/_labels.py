@@ -249,6 +249,63 @@ def sof_title(data: ReviewData, table: grade.BuiltTable, lang: str) -> str:
     return title
 
 
+#: abbreviations Summary-of-Findings tables define, in English (GRADEpro's wording)
+ABBREVIATIONS_EN: dict[str, str] = {
+    "KI": "confidence interval",
+    "KII": "confidence interval",
+    "CI": "confidence interval",
+    "RCT": "randomised controlled trial",
+    "RR": "risk ratio",
+    "OR": "odds ratio",
+    "HR": "hazard ratio",
+    "MD": "mean difference",
+    "SMD": "standardised mean difference",
+    "RTW": "return to work",
+    "IQR": "interquartile range",
+    "ANOVA": "analysis of variance",
+    "CBT": "cognitive behavioural therapy",
+}
+
+#: "KI: Konfidensintervall" in an explanation line: a capitalised abbreviation, a colon
+#: and its meaning up to the next one
+_ABBREVIATION = re.compile(
+    r"(?:^|[;,.]\s+|\s)([A-Z][A-Z0-9-]+)\s*:\s*(.+?)\s*(?=[;,]\s*[A-Z][A-Z0-9-]+\s*:|$)"
+)
+
+_ABSOLUTE_NOTE_EN = (
+    "* The risk in the intervention group (and its 95% confidence interval) is based on "
+    "the assumed risk in the comparison group and the relative effect of the "
+    "intervention (and its 95% CI)."
+)
+
+
+def sof_explanation(data: ReviewData, table: grade.BuiltTable, lang: str) -> tuple[str, ...]:
+    """The lines under a Summary-of-Findings table that explain its marks: the
+    recorded explanation as written, except in an English report of a review written
+    in another language, where GRADEpro's note on the assumed risk (if the table has
+    absolute effects) and the abbreviations are given in English and the lines that
+    name instruments (after a † mark) are kept as written."""
+    lines = [line.strip() for line in (table.recorded.explanation or "").splitlines()]
+    lines = [line for line in lines if line]
+    if lang != "en" or data.review.language == "en":
+        return tuple(lines)
+    out: list[str] = []
+    if any(row.absolute for row in table.rows):
+        out.append(_ABSOLUTE_NOTE_EN)
+    defined: dict[str, str] = {}
+    for line in lines:
+        if line.startswith("†"):
+            continue
+        for key, meaning in _ABBREVIATION.findall(line):
+            english = ABBREVIATIONS_EN.get(key)
+            name = "CI" if english == "confidence interval" else key
+            defined.setdefault(name, english or meaning.strip())
+    if defined:
+        out.append("; ".join(f"{k}: {v}" for k, v in sorted(defined.items())))
+    out += [line for line in lines if line.startswith("†")]
+    return tuple(out)
+
+
 def country(name: str, lang: str) -> str:
     """A recorded country in ``lang``: "Norge" -> "Norway" in English; a name this
     list does not know is shown as recorded."""

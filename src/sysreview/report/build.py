@@ -32,6 +32,7 @@ from ._labels import (
     review_type,
     rob_judgement,
     search_date,
+    sof_explanation,
     sof_title,
 )
 from ._words import CERTAINTY_ADJECTIVE, MEASURE_WORDS, METHOD_WORDS, words
@@ -729,7 +730,7 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
         ]
         if lb is not None and ub is not None:
             parts += [
-                " (95 % KI " if x.lang == "nb" else " (95 % CI ",
+                " (95 % KI " if x.lang == "nb" else " (95% CI ",
                 x.number(lb, source, f"lower CI limit, {how}"),
                 " – ",
                 x.number(ub, source, f"upper CI limit, {how}"),
@@ -762,7 +763,7 @@ def _analysis(x: _Builder, a: Analysis, c: Comparison) -> None:
                 x.number(round(sub.Q_p, 2), source, f"P of the test, {how}"),
                 "), I² = ",
                 x.number(round(sub.I2), source, f"I² between subgroups, {how}"),
-                " %",
+                " %" if x.lang == "nb" else "%",
             ]
         x.add(b.Paragraph(b.text(*parts, ".")))
     if plot is not None:
@@ -936,7 +937,11 @@ def _forest(
         events2=None,
         heterogeneity=(
             ("Heterogenitet: " if x.lang == "nb" else "Heterogeneity: ")
-            + (f"I² = {_fmt(rep.i2, x.lang)} %" if rep.i2 is not None else none)
+            + (
+                f"I² = {_fmt(rep.i2, x.lang)}{' %' if x.lang == 'nb' else '%'}"
+                if rep.i2 is not None
+                else none
+            )
         ),
         overall=(
             f"Studier: {rep.studies}, deltakere: {rep.participants}"
@@ -997,6 +1002,9 @@ def _sof_table(x: _Builder, t: grade.BuiltTable) -> None:
             if first
             else b.text("")
         )
+        recorded = row.recorded
+        if not first and not row.continuous and recorded.risk_control_text:
+            control = (x.given(recorded.risk_control_text),)  # as the review prints it
         effect: b.Inline
         if first:
             effect = (
@@ -1005,8 +1013,11 @@ def _sof_table(x: _Builder, t: grade.BuiltTable) -> None:
             )
         elif row.continuous:
             effect = (b.Text(row.continuous, trace=x.trace(source, detail)),)
-        else:
-            effect = (x.given(row.recorded.narrative),)
+        elif recorded.narrative:
+            effect = (x.given(recorded.narrative),)
+        else:  # no effect to compute: the review's own cells, as it prints them
+            said = [t for t in (recorded.risk_intervention_text, recorded.difference_text) if t]
+            effect = (x.given("; ".join(said)),)
         relative = (b.Text(row.relative, trace=x.trace(source, detail)),) if row.relative else ()
         marks = tuple(b.Text(f" {n}", superscript=True) for n in row.footnotes)
         certainty = (
@@ -1032,7 +1043,11 @@ def _sof_table(x: _Builder, t: grade.BuiltTable) -> None:
         )
         if v
     )
-    notes = context + tuple(f"{n}. {text}" for n, text in t.footnotes.items())
+    notes = (
+        context
+        + tuple(f"{n}. {text}" for n, text in t.footnotes.items())
+        + sof_explanation(x.data, t, x.lang)
+    )
     x.table(
         sof_title(x.data, t, x.lang),
         header,
@@ -1065,7 +1080,7 @@ def _swim(x: _Builder) -> None:
                     v.describe(x.lang),
                     trace=x.trace(
                         "trends.yaml",
-                        "vote counting by direction (70 % rule), exact sign test, Wilson 95 % CI",
+                        "vote counting by direction (70% rule), exact sign test, Wilson 95% CI",
                         domain=v.domain,
                     ),
                 ),
@@ -1236,7 +1251,8 @@ def _appendices(x: _Builder) -> None:
     x.add(b.PageBreak(), b.Heading(1, w["appendices"], "appendices"))
     x.add(b.Heading(2, w["strategies"], "strategies"))
     for s in d.searches:
-        when = w["searched"].format(date=search_date(s.date, s.date_text, x.lang) or "?")
+        date = search_date(s.date, s.date_text, x.lang)
+        when = w["searched"].format(date=date) if date else w["searched_undated"]
         hits = f", {s.reported_hits} {w['hits'].lower()}" if s.reported_hits is not None else ""
         x.add(b.Heading(3, f"{s.database}{' (' + s.interface + ')' if s.interface else ''}"))
         x.add(b.Paragraph(b.text(f"{when}{hits}"), style="note"))
