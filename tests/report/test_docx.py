@@ -300,3 +300,11 @@ def test_a_run_in_another_language_is_marked_for_word_and_the_browser(tmp_path: 
     assert marks == [[], ["nb-NO"]]
     page = render_html(document, tmp_path)
     assert 'Population: </strong><span lang="nb">Personer som er sykmeldt</span>' in page
+
+
+def test_markdown_joins_footnote_marks_with_commas() -> None:
+    from sysreview.report.markdown import render_markdown
+
+    marks = (Text("Very low"), Text(" 1", superscript=True), Text(" 2", superscript=True))
+    page = render_markdown(Document("en", "A review", None, (), None, (Paragraph(marks),)))
+    assert "Very low<sup>1,2</sup>" in page and "<sup>1</sup><sup>2</sup>" not in page

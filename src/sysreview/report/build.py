@@ -1019,7 +1019,7 @@ def _sof_table(x: _Builder, t: grade.BuiltTable) -> None:
             said = [t for t in (recorded.risk_intervention_text, recorded.difference_text) if t]
             effect = (x.given("; ".join(said)),)
         relative = (b.Text(row.relative, trace=x.trace(source, detail)),) if row.relative else ()
-        marks = tuple(b.Text(f" {n}", superscript=True) for n in row.footnotes)
+        marks = tuple(b.Text(f" {n}", superscript=True) for n in sorted(row.footnotes))
         certainty = (
             b.Text(f"{row.certainty_symbols} {grade.certainty_label(row.certainty, x.lang)}"),
             *marks,

@@ -23,7 +23,7 @@ def render_markdown(document: b.Document) -> str:
 
 
 def _inline(content: b.Inline) -> str:
-    out = []
+    out: list[str] = []
     for t in content:
         s = t.text.replace("|", "\\|")
         if t.bold:
@@ -31,6 +31,9 @@ def _inline(content: b.Inline) -> str:
         if t.italic:
             s = f"*{s}*"
         if t.superscript:
+            if out and out[-1].endswith("</sup>") and t.trace is None:
+                out[-1] = f"{out[-1][: -len('</sup>')]},{s.strip()}</sup>"  # "1,2", not "12"
+                continue
             s = f"<sup>{s.strip()}</sup>"
         if t.trace is not None:
             s = f"{s}[^{t.trace.id}]"
