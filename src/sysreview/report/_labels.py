@@ -263,7 +263,6 @@ ABBREVIATIONS_EN: dict[str, str] = {
     "RTW": "return to work",
     "IQR": "interquartile range",
     "ANOVA": "analysis of variance",
-    "CBT": "cognitive behavioural therapy",
 }
 
 #: "KI: Konfidensintervall" in an explanation line: a capitalised abbreviation, a colon
@@ -283,8 +282,10 @@ def sof_explanation(data: ReviewData, table: grade.BuiltTable, lang: str) -> tup
     """The lines under a Summary-of-Findings table that explain its marks: the
     recorded explanation as written, except in an English report of a review written
     in another language, where GRADEpro's note on the assumed risk (if the table has
-    absolute effects) and the abbreviations are given in English and the lines that
-    name instruments (after a † mark) are kept as written."""
+    absolute effects) is given in English, the abbreviations in English where their
+    meaning is standard (an abbreviation the review defines its own way, such as
+    "CBT: Kognitiv terapi", keeps its definition as written), and the lines that name
+    instruments (after a † mark) as written."""
     lines = [line.strip() for line in (table.recorded.explanation or "").splitlines()]
     lines = [line for line in lines if line]
     if lang != "en" or data.review.language == "en":
