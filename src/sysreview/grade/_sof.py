@@ -474,8 +474,7 @@ def _joined_statement(
         name = lower_first(name)
         if name not in named:
             named.append(name)
-    last = " og " if lang == "nb" else " and "
-    joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + last + named[-1]
+    joined = listed(named, lang)
     intervention, comparator = names(table.comparison, lang)
     return statement(
         "very_low",
@@ -595,6 +594,13 @@ def row_label(row: SofRow, outcome: Outcome | None, lang: str) -> str:
     if not row.timepoint:
         return outcome.name_en
     return f"{outcome.name_en} at {timepoint(row.timepoint, 'en')}"
+
+
+def listed(words: Sequence[str], lang: str) -> str:
+    """Words as a reader of ``lang`` lists them: "a, b and c" ("a, b og c")."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + (" og " if lang == "nb" else " and ") + words[-1]
 
 
 def lower_first(text: str) -> str:

@@ -243,9 +243,7 @@ def sof_title(data: ReviewData, table: grade.BuiltTable, lang: str) -> str:
             outcomes.append(name)
     title = f"Summary of findings: {intervention} compared with {grade.lower_first(comparator)}"
     if outcomes:
-        said = [grade.lower_first(o) for o in outcomes]
-        joined = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
-        title += f" for {joined}"
+        title += f" for {grade.listed([grade.lower_first(o) for o in outcomes], 'en')}"
     return title
 
 

@@ -1184,11 +1184,9 @@ def _sr_descriptions(x: _Builder) -> None:
 
 def _listed(numbers: Sequence[int], lang: str) -> str:
     """``2, 4 and 7`` (``2, 4 og 7``); ``none`` for no numbers."""
-    words = [str(n) for n in numbers]
-    if not words:
+    if not numbers:
         return "ingen" if lang == "nb" else "none"
-    last = " og " if lang == "nb" else " and "
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + last + words[-1]
+    return grade.listed([str(n) for n in numbers], lang)
 
 
 #: where the Norwegian name sits in amstar2's (English, bokmål) name pairs
